@@ -1,0 +1,60 @@
+/**
+ * The hot path of every authenticated request: build a client over the request's storage, then ask
+ * isAuthenticated(), getIdTokenClaims() and a cached getAccessToken(). Target: ≤ 10 µs together.
+ * Beside it, for scale, what the design avoids: an XState actor restore and a JSON.parse of the session.
+ */
+import { LogtoClient, MemoryStorage, sessionMachine } from '@logto-machine/core';
+import { bench, describe } from 'vitest';
+import { createActor } from 'xstate';
+
+const base64Url = (value: object) => Buffer.from(JSON.stringify(value)).toString('base64url');
+const now = Date.now();
+const idToken = `${base64Url({ alg: 'ES384', kid: 'k1' })}.${base64Url({
+  iss: 'https://tenant.logto.app/oidc',
+  sub: 'user_1234567890',
+  aud: 'app',
+  exp: Math.floor(now / 1000) + 3600,
+  iat: Math.floor(now / 1000),
+  name: 'Ada Lovelace',
+  picture: null,
+  email: 'ada@example.com',
+  roles: ['admin'],
+  organizations: ['org_1', 'org_2'],
+  created_at: now,
+  updated_at: now,
+})}.${'s'.repeat(128)}`;
+const context = {
+  transactions: {},
+  failure: null,
+  tokens: {
+    idToken,
+    idTokenExpiresAt: now + 3_600_000,
+    refreshToken: 'r'.repeat(43),
+    accessTokens: {
+      '#': { token: 'o'.repeat(43), scope: '', expiresAt: now + 3_600_000 },
+      'https://api.example.com#': { token: `${'a'.repeat(600)}`, scope: 'read write', expiresAt: now + 3_600_000 },
+    },
+  },
+};
+const raw = JSON.stringify({ v: 1, state: 'authenticated', tokens: context.tokens, failure: null });
+const config = { endpoint: 'https://tenant.logto.app', appId: 'app', appSecret: 'secret', resources: ['https://api.example.com'] };
+const storage = new MemoryStorage();
+await storage.set('session', raw);
+const persisted = sessionMachine.getPersistedSnapshot(sessionMachine.resolveState({ value: 'authenticated', context }));
+
+describe('authenticated request, valid session, cached token', () => {
+  bench('logto-machine: new client + isAuthenticated + getIdTokenClaims + getAccessToken', async () => {
+    const client = new LogtoClient(config, { storage });
+    await client.isAuthenticated();
+    await client.getIdTokenClaims();
+    await client.getAccessToken('https://api.example.com');
+  });
+
+  bench('for scale: XState actor restore from a persisted snapshot', () => {
+    createActor(sessionMachine, { snapshot: persisted }).start().stop();
+  });
+
+  bench('for scale: JSON.parse of the stored session', () => {
+    JSON.parse(raw);
+  });
+});

@@ -1,0 +1,93 @@
+/**
+ * `@logto-machine/core`: sign users in with Logto from any Web-standard runtime.
+ *
+ * @module
+ */
+
+// Errors
+export {
+  CallbackError,
+  ConfigError,
+  DiscoveryError,
+  HttpError,
+  IdTokenError,
+  type LogtoMachineError,
+  NotAuthenticated,
+  SessionExpired,
+  StorageError,
+  TokenRequestError,
+  UserInfoError,
+} from './errors.ts';
+export type {
+  AccessTokenEntry,
+  ReceivedTokens,
+  SessionContext,
+  SessionFailure,
+  SessionTokens,
+} from './machine/context.ts';
+export { isSessionOver, selectAccessToken } from './machine/context.ts';
+export type { SessionEvent } from './machine/events.ts';
+export type { ExchangeCodeInput, RefreshTokensInput, RevokeTokenInput } from './machine/sessionMachine.ts';
+// The machine, for custom runtimes
+export { type SessionMachine, sessionMachine } from './machine/sessionMachine.ts';
+export type {
+  AccessTokenClaims,
+  IdTokenClaims,
+  OrganizationData,
+  UserIdentity,
+  UserInfoResponse,
+} from './oidc/claims.ts';
+// Configuration, scopes and claims
+export type { LogtoConfig, NormalizedConfig, Prompt } from './oidc/config.ts';
+export { normalizeConfig } from './oidc/config.ts';
+export type { ProviderMetadata } from './oidc/discovery.ts';
+export {
+  buildOrganizationUrn,
+  getOrganizationIdFromUrn,
+  organizationsResource,
+  reservedScopes,
+  UserInfoScope,
+} from './oidc/scopes.ts';
+export type { FirstScreen, SignInOptions, SignInTransaction } from './oidc/signIn.ts';
+export type { TokenResponse, TokenTarget } from './oidc/tokenRequest.ts';
+export {
+  Clock,
+  type ClockShape,
+  layerSystemClock,
+  type ManualClock,
+  makeManualClock,
+  systemClock,
+} from './ports/Clock.ts';
+export { Crypto, type CryptoShape, layerWebCrypto, webCrypto } from './ports/Crypto.ts';
+// Ports
+export { type FetchHttpOptions, Http, type HttpShape, layerFetch, makeFetchHttp } from './ports/Http.ts';
+export { Lock, type LockShape, layerMemoryLock, makeMemoryLock } from './ports/Lock.ts';
+export {
+  fromStorage,
+  layerMemory,
+  layerStorage,
+  MemoryStorage,
+  type Storage,
+  StorageService,
+  type StorageShape,
+} from './ports/Storage.ts';
+// The Effect API
+export { ClientSettings, type ClientSettingsShape } from './runtime/ClientSettings.ts';
+// The Promise facade (the tutorial's API)
+export { LogtoClient, type LogtoClientOptions, makeLogtoLayer } from './runtime/LogtoClient.ts';
+export {
+  fetchUserInfo,
+  getAccessToken,
+  getAccessTokenClaims,
+  getIdToken,
+  getIdTokenClaims,
+  getRefreshToken,
+  getSessionState,
+  handleSignInCallback,
+  isAuthenticated,
+  type LogtoServices,
+  signIn,
+  signOut,
+} from './runtime/operations.ts';
+export { ProviderCache, type ProviderCacheOptions } from './runtime/providerCache.ts';
+export { RefreshLedger } from './runtime/refreshLedger.ts';

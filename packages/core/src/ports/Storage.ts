@@ -1,0 +1,76 @@
+import * as Context from 'effect/Context';
+import * as Effect from 'effect/Effect';
+import * as Layer from 'effect/Layer';
+import { StorageError } from '../errors.ts';
+
+/**
+ * Where a client keeps its session: an async key–value store of strings. Implement it over a cookie,
+ * a server-side session, Redis or KV; {@link MemoryStorage} is the default.
+ */
+export interface Storage {
+  /** The value under `key`, or `null` when there is none. */
+  get(key: string): Promise<string | null>;
+  /** Stores `value` under `key`, replacing any previous value. */
+  set(key: string, value: string): Promise<void>;
+  /** Removes `key`; removing a missing key is not an error. */
+  delete(key: string): Promise<void>;
+}
+
+/**
+ * A {@link Storage} in this process's memory: the default for scripts, tests and long-lived clients.
+ *
+ * @example
+ * ```ts
+ * const client = new LogtoClient(config, { storage: new MemoryStorage() });
+ * ```
+ */
+export class MemoryStorage implements Storage {
+  readonly #values = new Map<string, string>();
+
+  async get(key: string): Promise<string | null> {
+    return this.#values.get(key) ?? null;
+  }
+
+  async set(key: string, value: string): Promise<void> {
+    this.#values.set(key, value);
+  }
+
+  async delete(key: string): Promise<void> {
+    this.#values.delete(key);
+  }
+}
+
+/** The storage port as Effects: every failure of the underlying {@link Storage} is a {@link StorageError}. */
+export interface StorageShape {
+  readonly get: (key: string) => Effect.Effect<string | null, StorageError>;
+  readonly set: (key: string, value: string) => Effect.Effect<void, StorageError>;
+  readonly delete: (key: string) => Effect.Effect<void, StorageError>;
+}
+
+/** The storage port's service tag. */
+export class StorageService extends Context.Service<StorageService, StorageShape>()(
+  '@logto-machine/core/Storage',
+) {}
+
+const failed = (reason: 'ReadFailed' | 'WriteFailed', key: string) => (cause: unknown) =>
+  new StorageError({
+    reason,
+    message: `The session storage failed to ${reason === 'ReadFailed' ? 'read' : 'write'} "${key}" (${
+      cause instanceof Error ? cause.message : 'unknown error'
+    }); check the storage backend.`,
+  });
+
+/** Wraps a Promise-based {@link Storage} as the storage port. */
+export const fromStorage = (storage: Storage): StorageShape => ({
+  get: (key) => Effect.tryPromise({ try: () => storage.get(key), catch: failed('ReadFailed', key) }),
+  set: (key, value) =>
+    Effect.tryPromise({ try: () => storage.set(key, value), catch: failed('WriteFailed', key) }),
+  delete: (key) => Effect.tryPromise({ try: () => storage.delete(key), catch: failed('WriteFailed', key) }),
+});
+
+/** A storage layer over any Promise-based {@link Storage}. */
+export const layerStorage = (storage: Storage): Layer.Layer<StorageService> =>
+  Layer.succeed(StorageService, fromStorage(storage));
+
+/** A storage layer over a fresh {@link MemoryStorage}. */
+export const layerMemory = (): Layer.Layer<StorageService> => layerStorage(new MemoryStorage());

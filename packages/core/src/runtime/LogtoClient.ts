@@ -1,0 +1,255 @@
+import * as Cause from 'effect/Cause';
+import * as Context from 'effect/Context';
+import * as Effect from 'effect/Effect';
+import * as Layer from 'effect/Layer';
+import { ConfigError, NotAuthenticated } from '../errors.ts';
+import { isSessionOver, selectAccessToken } from '../machine/context.ts';
+import { accessTokenKey } from '../oidc/accessToken.ts';
+import type { AccessTokenClaims, IdTokenClaims, UserInfoResponse } from '../oidc/claims.ts';
+import { type LogtoConfig, type NormalizedConfig, normalizeConfig } from '../oidc/config.ts';
+import type { SignInOptions } from '../oidc/signIn.ts';
+import { Clock, type ClockShape, systemClock } from '../ports/Clock.ts';
+import { Crypto, type CryptoShape, webCrypto } from '../ports/Crypto.ts';
+import { Http, type HttpShape, makeFetchHttp } from '../ports/Http.ts';
+import { Lock, type LockShape, makeMemoryLock } from '../ports/Lock.ts';
+import { fromStorage, MemoryStorage, type Storage, StorageService } from '../ports/Storage.ts';
+import { ClientSettings, type ClientSettingsShape } from './ClientSettings.ts';
+import * as Operations from './operations.ts';
+import { defaultProviderCache, type ProviderCache } from './providerCache.ts';
+import { RefreshLedger } from './refreshLedger.ts';
+import {
+  claimsOf,
+  readSessionRecord,
+  type SessionRecord,
+  sessionKey,
+  signedOutRecord,
+} from './sessionRecord.ts';
+
+/** The ports and tunables of a client; every field is optional. */
+export interface LogtoClientOptions {
+  /** Where the session lives; default a fresh {@link MemoryStorage}. */
+  readonly storage?: Storage;
+  /** The `fetch` to use (default `globalThis.fetch`). */
+  readonly fetch?: typeof globalThis.fetch;
+  /** Per-request timeout in ms (default 10 000). */
+  readonly timeoutMs?: number;
+  /** A whole HTTP port, instead of `fetch` and `timeoutMs`. */
+  readonly http?: HttpShape;
+  readonly clock?: ClockShape;
+  readonly crypto?: CryptoShape;
+  /** The single-flight lock; default one in-process lock table shared by every client. */
+  readonly lock?: LockShape;
+  /** Discovery and JWKS cache; default one per process. */
+  readonly cache?: ProviderCache;
+  /** Recent refresh results; default one per process. */
+  readonly ledger?: RefreshLedger;
+  /** A cached access token is reused only while it has more than this left (default 60 000 ms). */
+  readonly tokenExpirySkewMs?: number;
+  /** Allowed clock difference for ID tokens, in seconds (default 60). */
+  readonly clockToleranceSeconds?: number;
+  /** How long a sign-in may take, in ms (default 10 minutes). */
+  readonly transactionTtlMs?: number;
+}
+
+const sharedLock = makeMemoryLock();
+const sharedLedger = new RefreshLedger();
+const normalized = new WeakMap<LogtoConfig, NormalizedConfig>();
+
+const checkedConfig = (config: LogtoConfig): NormalizedConfig => {
+  const cached = typeof config === 'object' && config !== null ? normalized.get(config) : undefined;
+  if (cached) return cached;
+  const result = normalizeConfig(config);
+  if (result instanceof ConfigError) throw result;
+  normalized.set(config, result);
+  return result;
+};
+
+const nonNegative = (value: number | undefined, fallback: number, name: string): number => {
+  if (value === undefined) return fallback;
+  if (typeof value !== 'number' || !Number.isFinite(value) || value < 0) {
+    throw new ConfigError({
+      reason: 'InvalidOption',
+      message: `options.${name} must be a non-negative number.`,
+    });
+  }
+  return value;
+};
+
+const checkStorage = (storage: Storage | undefined): Storage => {
+  if (storage === undefined) return new MemoryStorage();
+  if (
+    ['get', 'set', 'delete'].every(
+      (method) => typeof (storage as unknown as Record<string, unknown>)[method] === 'function',
+    )
+  ) {
+    return storage;
+  }
+  throw new ConfigError({
+    reason: 'InvalidOption',
+    message: 'options.storage must have get, set and delete methods.',
+  });
+};
+
+/** Builds the services a client runs on, as one Effect layer: the Effect API's entry point. */
+export const makeLogtoLayer = (
+  config: LogtoConfig,
+  options: LogtoClientOptions = {},
+): Layer.Layer<Operations.LogtoServices> =>
+  Layer.succeedContext(makeServices(checkedConfig(config), checkStorage(options.storage), options));
+
+const makeServices = (config: NormalizedConfig, storage: Storage, options: LogtoClientOptions) => {
+  const settings: ClientSettingsShape = {
+    config,
+    tokenExpirySkewMs: nonNegative(options.tokenExpirySkewMs, 60_000, 'tokenExpirySkewMs'),
+    clockToleranceSeconds: nonNegative(options.clockToleranceSeconds, 60, 'clockToleranceSeconds'),
+    transactionTtlMs: nonNegative(options.transactionTtlMs, 600_000, 'transactionTtlMs'),
+    cache: options.cache ?? defaultProviderCache,
+    ledger: options.ledger ?? sharedLedger,
+  };
+  return Context.make(ClientSettings, settings).pipe(
+    Context.add(Http, options.http ?? makeFetchHttp({ fetch: options.fetch, timeoutMs: options.timeoutMs })),
+    Context.add(StorageService, fromStorage(storage)),
+    Context.add(Clock, options.clock ?? systemClock),
+    Context.add(Crypto, options.crypto ?? webCrypto),
+    Context.add(Lock, options.lock ?? sharedLock),
+  );
+};
+
+/**
+ * Signs users in with Logto — the tutorial's API as Promises. Cheap to construct (config checks are
+ * memoised per config object), so server adapters build one per request over that request's storage.
+ * Errors are the tagged classes of `errors.ts`, so `instanceof` works.
+ *
+ * @example
+ * ```ts
+ * const client = new LogtoClient({ endpoint: 'https://tenant.logto.app', appId, appSecret });
+ * const url = await client.signIn({ redirectUri: 'https://app.example/callback' });
+ * // … the user comes back to /callback …
+ * await client.handleSignInCallback(request.url);
+ * const claims = await client.getIdTokenClaims();
+ * ```
+ */
+export class LogtoClient {
+  /** The checked configuration, with reserved scopes and defaults filled in. */
+  readonly config: NormalizedConfig;
+  readonly #storage: Storage;
+  readonly #options: LogtoClientOptions;
+  readonly #clock: ClockShape;
+  readonly #skewMs: number;
+  #services: Context.Context<Operations.LogtoServices> | undefined;
+
+  constructor(config: LogtoConfig, options: LogtoClientOptions = {}) {
+    this.config = checkedConfig(config);
+    this.#storage = checkStorage(options.storage);
+    this.#options = options;
+    this.#clock = options.clock ?? systemClock;
+    this.#skewMs = nonNegative(options.tokenExpirySkewMs, 60_000, 'tokenExpirySkewMs');
+  }
+
+  async #run<A, E>(effect: Effect.Effect<A, E, Operations.LogtoServices>): Promise<A> {
+    this.#services ??= makeServices(this.config, this.#storage, this.#options);
+    const exit = await Effect.runPromiseExit(Effect.provide(effect, this.#services));
+    if (exit._tag === 'Success') return exit.value;
+    // Rethrow the original tagged error, so `instanceof` works for Promise users.
+    throw Cause.squash(exit.cause);
+  }
+
+  /** The stored session, parsed once per distinct stored value (the hot path: no machine, no crypto). */
+  async #record(): Promise<SessionRecord> {
+    return readSessionRecord(await this.#storage.get(sessionKey)) ?? signedOutRecord;
+  }
+
+  /** Starts a sign-in and returns the URL to redirect the user to. */
+  signIn(options: SignInOptions): Promise<string> {
+    return this.#run(Operations.signIn(options));
+  }
+
+  /** Completes the sign-in from the full callback URL; returns the `postRedirectUri` given to `signIn`. */
+  handleSignInCallback(callbackUrl: string): Promise<{ postRedirectUri: string | undefined }> {
+    return this.#run(Operations.handleSignInCallback(callbackUrl));
+  }
+
+  /** Whether a user is signed in with a session that can still be renewed. Local: no request is made. */
+  async isAuthenticated(): Promise<boolean> {
+    const record = await this.#record();
+    if (!record.tags.has('authenticated')) return false;
+    if (!isSessionOver(record.tokens, this.#clock.now())) return true;
+    return this.#run(Operations.isAuthenticated);
+  }
+
+  /** The signed-in user's ID-token claims; throws {@link NotAuthenticated} when signed out. */
+  async getIdTokenClaims(): Promise<IdTokenClaims> {
+    const record = await this.#record();
+    const claims =
+      record.tags.has('authenticated') && !isSessionOver(record.tokens, this.#clock.now())
+        ? claimsOf(record)
+        : null;
+    if (claims) return claims;
+    if (record.tags.has('authenticated')) return this.#run(Operations.getIdTokenClaims);
+    throw new NotAuthenticated({ message: 'No user is signed in; call signIn() first.' });
+  }
+
+  /** The raw ID token, or `null` when signed out. */
+  getIdToken(): Promise<string | null> {
+    return this.#run(Operations.getIdToken);
+  }
+
+  /** The refresh token, or `null`. */
+  getRefreshToken(): Promise<string | null> {
+    return this.#run(Operations.getRefreshToken);
+  }
+
+  /**
+   * An access token: the default (userinfo) token without `resource`, else a JWT for that API resource
+   * (and organization, when given). `null` when signed out or when the provider cannot be reached.
+   * Throws {@link SessionExpired} when the provider ended the session, {@link ConfigError} for a resource
+   * that was not configured.
+   */
+  async getAccessToken(resource?: string, organizationId?: string): Promise<string | null> {
+    const record = await this.#record();
+    const cached = selectAccessToken(
+      record.tokens,
+      accessTokenKey(resource, organizationId),
+      this.#clock.now(),
+      this.#skewMs,
+    );
+    if (cached && record.tags.has('authenticated')) return cached.token;
+    return this.#run(Operations.getAccessToken({ resource, organizationId }));
+  }
+
+  /** The claims of the access token for `resource` (JWT access tokens only, else `null`). */
+  getAccessTokenClaims(resource?: string, organizationId?: string): Promise<AccessTokenClaims | null> {
+    return this.#run(Operations.getAccessTokenClaims({ resource, organizationId }));
+  }
+
+  /** An organization token (`aud` `urn:logto:organization:<id>`); needs the organizations scope. */
+  getOrganizationToken(organizationId: string): Promise<string | null> {
+    return this.getAccessToken(undefined, organizationId ?? '');
+  }
+
+  /** The claims of the organization token for `organizationId`. */
+  getOrganizationTokenClaims(organizationId: string): Promise<AccessTokenClaims | null> {
+    return this.getAccessTokenClaims(undefined, organizationId ?? '');
+  }
+
+  /** Fetches userinfo with the default access token; its `sub` is checked against the ID token. */
+  fetchUserInfo(): Promise<UserInfoResponse> {
+    return this.#run(Operations.fetchUserInfo);
+  }
+
+  /**
+   * Signs out: revokes the refresh token (best effort), clears the session and returns the provider's
+   * end-session URL to redirect to.
+   */
+  signOut(postLogoutRedirectUri?: string): Promise<string | null> {
+    return this.#run(Operations.signOut(postLogoutRedirectUri));
+  }
+
+  /** The session's tags and last failure (e.g. `SessionExpired` after the provider rejected the refresh token). */
+  getSessionState(): Promise<{
+    tags: ReadonlySet<string>;
+    failure: { tag: string; reason?: string; message: string } | null;
+  }> {
+    return this.#run(Operations.getSessionState);
+  }
+}

@@ -1,0 +1,317 @@
+/**
+ * The client's operations as Effects over the ports — the Effect API, and what the Promise facade runs.
+ *
+ * @module
+ */
+import * as Effect from 'effect/Effect';
+import { CallbackError, ConfigError, NotAuthenticated, SessionExpired, UserInfoError } from '../errors.ts';
+import { isInvalidGrant, isSessionOver, type SessionContext, selectAccessToken } from '../machine/context.ts';
+import type { SessionEvent } from '../machine/events.ts';
+import { accessTokenKey, decodeAccessTokenClaims } from '../oidc/accessToken.ts';
+import { encodeBase64Url } from '../oidc/base64url.ts';
+import { validateCallback } from '../oidc/callback.ts';
+import type { AccessTokenClaims, IdTokenClaims, UserInfoResponse } from '../oidc/claims.ts';
+import { UserInfoScope } from '../oidc/scopes.ts';
+import { buildAuthorizationUrl, checkRedirectUri, type SignInOptions } from '../oidc/signIn.ts';
+import { buildEndSessionUrl } from '../oidc/signOut.ts';
+import type { TokenTarget } from '../oidc/tokenRequest.ts';
+import { processUserInfoResponse, userInfoRequest } from '../oidc/userInfo.ts';
+import { Clock } from '../ports/Clock.ts';
+import { Crypto } from '../ports/Crypto.ts';
+import { Http } from '../ports/Http.ts';
+import { Lock } from '../ports/Lock.ts';
+import { StorageService } from '../ports/Storage.ts';
+import { discover, refreshTokenKey, retryTransient } from './actors.ts';
+import { ClientSettings } from './ClientSettings.ts';
+import { persist, step } from './interpreter.ts';
+import {
+  claimsOf,
+  decodeTransaction,
+  readSessionRecord,
+  type SessionRecord,
+  sessionKey,
+  signedOutRecord,
+  transactionKey,
+} from './sessionRecord.ts';
+
+/** The services every operation runs on. */
+export type LogtoServices = ClientSettings | Clock | Crypto | Http | Lock | StorageService;
+
+interface Loaded {
+  readonly raw: string | null;
+  readonly record: SessionRecord;
+}
+
+const loadSession = Effect.gen(function* () {
+  const storage = yield* StorageService;
+  const raw = yield* storage.get(sessionKey);
+  // A record that cannot be read (tampered, truncated, older format) is a signed-out session.
+  return { raw, record: readSessionRecord(raw) ?? signedOutRecord } satisfies Loaded;
+});
+
+const contextOf = (
+  record: SessionRecord,
+  transactions: SessionContext['transactions'] = {},
+): SessionContext => ({
+  transactions,
+  tokens: record.tokens,
+  failure: record.failure,
+});
+
+/** Runs one event from a loaded session and writes the result. */
+const run = (loaded: Loaded, event: SessionEvent, transactions: SessionContext['transactions'] = {}) =>
+  Effect.gen(function* () {
+    const result = yield* step(loaded.record.state, contextOf(loaded.record, transactions), event);
+    yield* persist({ record: loaded.record, raw: loaded.raw, transactions }, result);
+    return result;
+  });
+
+/** The session, moved to `expired` first when it can no longer be renewed (no refresh token, ID token expired). */
+const loadLiveSession = Effect.gen(function* () {
+  const loaded = yield* loadSession;
+  const now = (yield* Clock).now();
+  if (!isSessionOver(loaded.record.tokens, now)) return loaded;
+  yield* run(loaded, { type: 'clock.tick', now });
+  return yield* loadSession;
+});
+
+const randomToken = Effect.gen(function* () {
+  return encodeBase64Url((yield* Crypto).randomBytes(32));
+});
+
+/** Starts a sign-in: records a transaction and returns the authorization URL to redirect to. */
+export const signIn = (options: SignInOptions) =>
+  Effect.gen(function* () {
+    const settings = yield* ClientSettings;
+    const clock = yield* Clock;
+    const crypto = yield* Crypto;
+    const redirectUri = checkRedirectUri(options?.redirectUri);
+    if (redirectUri instanceof ConfigError) return yield* redirectUri;
+    const metadata = yield* discover;
+    const codeVerifier = yield* randomToken;
+    const codeChallenge = encodeBase64Url(yield* crypto.sha256(new TextEncoder().encode(codeVerifier)));
+    const now = clock.now();
+    const transaction = {
+      state: yield* randomToken,
+      nonce: yield* randomToken,
+      codeVerifier,
+      redirectUri,
+      ...(options.postRedirectUri === undefined ? {} : { postRedirectUri: options.postRedirectUri }),
+      expiresAt: now + settings.transactionTtlMs,
+    };
+    yield* run(yield* loadSession, { type: 'app.signInRequested', transaction, now });
+    return buildAuthorizationUrl(metadata, settings.config, transaction, codeChallenge, options);
+  });
+
+const stateOf = (callbackUrl: string) =>
+  typeof callbackUrl === 'string' && URL.canParse(callbackUrl)
+    ? new URL(callbackUrl).searchParams.get('state')
+    : null;
+
+/** Completes a sign-in from the callback URL: checks it, exchanges the code, verifies the ID token. */
+export const handleSignInCallback = (callbackUrl: string) =>
+  Effect.gen(function* () {
+    const storage = yield* StorageService;
+    const clock = yield* Clock;
+    const lock = yield* Lock;
+    const state = stateOf(callbackUrl);
+    // One callback at a time per transaction: a double-submitted callback must not redeem the code twice.
+    return yield* lock.withLock(
+      `callback:${state ?? ''}`,
+      Effect.gen(function* () {
+        const transaction = state ? decodeTransaction(yield* storage.get(transactionKey(state))) : null;
+        const transactions = transaction ? { [transaction.state]: transaction } : {};
+        const metadata = yield* discover;
+        const loaded = yield* loadSession;
+        const now = clock.now();
+        const validated = validateCallback(callbackUrl, transactions, metadata, now);
+        if (validated instanceof CallbackError) {
+          if (transaction)
+            yield* run(loaded, { type: 'app.callbackRejected', state: transaction.state }, transactions);
+          return yield* validated;
+        }
+        const result = yield* run(
+          loaded,
+          { type: 'app.callbackReceived', transaction: validated.transaction, code: validated.code, now },
+          transactions,
+        );
+        if (result.actorFailure !== undefined)
+          return yield* Effect.fail(result.actorFailure as CallbackError);
+        return { postRedirectUri: validated.transaction.postRedirectUri };
+      }),
+    );
+  });
+
+/** Whether a user is signed in, with a session that can still be renewed. */
+export const isAuthenticated = Effect.map(loadLiveSession, ({ record }) => record.tags.has('authenticated'));
+
+/** The signed-in user's ID-token claims (verified when received). */
+export const getIdTokenClaims = Effect.gen(function* () {
+  const { record } = yield* loadLiveSession;
+  const claims = record.tags.has('authenticated') ? claimsOf(record) : null;
+  if (!claims) return yield* new NotAuthenticated({ message: 'No user is signed in; call signIn() first.' });
+  return claims;
+});
+
+/** The raw ID token, or `null` when signed out. */
+export const getIdToken = Effect.map(loadLiveSession, ({ record }) => record.tokens?.idToken ?? null);
+
+/** The refresh token, or `null`. */
+export const getRefreshToken = Effect.map(
+  loadLiveSession,
+  ({ record }) => record.tokens?.refreshToken ?? null,
+);
+
+/** Checks that a token target was asked for at sign-in: an unknown resource would burn the refresh token. */
+export const checkTarget = (target: TokenTarget) =>
+  Effect.gen(function* () {
+    const { config } = yield* ClientSettings;
+    if (target.resource !== undefined && !config.resources.includes(target.resource)) {
+      return yield* new ConfigError({
+        reason: 'ResourceNotRequested',
+        message: `"${target.resource}" is not in config.resources. Add it there and sign in again: the provider refuses resources the sign-in did not ask for (and may rotate the refresh token while refusing).`,
+      });
+    }
+    if (target.organizationId !== undefined && !config.scopes.includes(UserInfoScope.Organizations)) {
+      return yield* new ConfigError({
+        reason: 'OrganizationsScopeNotRequested',
+        message: `Organization tokens need the "${UserInfoScope.Organizations}" scope: add it to config.scopes and sign in again.`,
+      });
+    }
+    if (
+      target.organizationId !== undefined &&
+      (typeof target.organizationId !== 'string' || target.organizationId === '')
+    ) {
+      return yield* new ConfigError({
+        reason: 'InvalidOption',
+        message: 'The organization id must be a non-empty string.',
+      });
+    }
+  });
+
+const refreshUnderLock = (refreshToken: string, target: TokenTarget, key: string) =>
+  Effect.gen(function* () {
+    const settings = yield* ClientSettings;
+    const clock = yield* Clock;
+    // Someone sharing this storage may have refreshed while we waited for the lock.
+    const loaded = yield* loadSession;
+    if (!loaded.record.tags.has('authenticated')) return { token: null };
+    const cached = selectAccessToken(loaded.record.tokens, key, clock.now(), settings.tokenExpirySkewMs);
+    if (cached) return { token: cached.token };
+    if (loaded.record.tokens?.refreshToken !== refreshToken) return 'rotated' as const;
+    // Another copy of this session (another request's cookie) may already have used this refresh token:
+    // adopt what it got — above all a rotated refresh token — instead of presenting it again.
+    const recorded = settings.ledger.get(yield* refreshTokenKey(refreshToken), clock.now());
+    if (recorded?.received) {
+      const received = { ...recorded.received, refreshToken: recorded.nextRefreshToken };
+      const covers =
+        received.accessTokenKey === key &&
+        received.accessToken.expiresAt - settings.tokenExpirySkewMs > clock.now();
+      if (covers || recorded.nextRefreshToken !== refreshToken) {
+        yield* run(loaded, { type: 'app.tokensAdopted', received });
+        return covers ? { token: received.accessToken.token } : ('rotated' as const);
+      }
+    }
+    const result = yield* run(loaded, { type: 'app.refreshRequested', target, now: clock.now() });
+    const failure = result.actorFailure;
+    if (failure !== undefined) {
+      if (isInvalidGrant(failure)) {
+        return yield* new SessionExpired({
+          reason: 'RefreshTokenRejected',
+          message:
+            'The provider rejected the refresh token (expired, revoked or reused); the session was cleared, sign in again.',
+        });
+      }
+      if ((failure as { reason?: unknown }).reason === 'Unavailable') return { token: null };
+      return yield* Effect.fail(failure as SessionExpired);
+    }
+    // A token just received is handed out even when it lives shorter than the skew.
+    return { token: selectAccessToken(result.context.tokens, key, clock.now(), 0)?.token ?? null };
+  });
+
+/**
+ * An access token for `target` (the default userinfo token, an API resource, an organization), from
+ * the cache while it has more than the skew left, else from one refresh grant shared by every caller
+ * holding the same refresh token. `null` when signed out or when the provider is unreachable.
+ */
+export const getAccessToken = (target: TokenTarget = {}) =>
+  Effect.gen(function* () {
+    yield* checkTarget(target);
+    const settings = yield* ClientSettings;
+    const clock = yield* Clock;
+    const lock = yield* Lock;
+    const key = accessTokenKey(target.resource, target.organizationId);
+    for (let attempt = 0; attempt < 4; attempt++) {
+      const { record } = yield* loadLiveSession;
+      if (!record.tags.has('authenticated')) return null;
+      const cached = selectAccessToken(record.tokens, key, clock.now(), settings.tokenExpirySkewMs);
+      if (cached) return cached.token;
+      const refreshToken = record.tokens?.refreshToken;
+      if (refreshToken === undefined) return null;
+      const outcome = yield* lock.withLock(
+        yield* refreshTokenKey(refreshToken),
+        refreshUnderLock(refreshToken, target, key),
+      );
+      if (outcome !== 'rotated') return outcome.token;
+    }
+    return null;
+  });
+
+/** The claims of the access token for `target`, decoded (JWT access tokens only; `null` otherwise). */
+export const getAccessTokenClaims = (target: TokenTarget = {}) =>
+  Effect.map(getAccessToken(target), (token): AccessTokenClaims | null =>
+    token ? decodeAccessTokenClaims(token) : null,
+  );
+
+/** Fetches the signed-in user's userinfo with the default access token, checking its `sub`. */
+export const fetchUserInfo = Effect.gen(function* () {
+  const http = yield* Http;
+  const claims: IdTokenClaims = yield* getIdTokenClaims;
+  const metadata = yield* discover;
+  if (!metadata.userinfo_endpoint) {
+    return yield* new UserInfoError({
+      reason: 'InvalidResponse',
+      message: 'The provider has no userinfo endpoint.',
+    });
+  }
+  const accessToken = yield* getAccessToken({});
+  if (!accessToken) {
+    return yield* new UserInfoError({
+      reason: 'Unavailable',
+      message: 'No access token for userinfo could be had; try again later.',
+    });
+  }
+  const request = http.fetch(userInfoRequest(metadata.userinfo_endpoint, accessToken)).pipe(
+    Effect.mapError((error) => new UserInfoError({ reason: 'Unavailable', message: error.message })),
+    Effect.flatMap((response) => processUserInfoResponse(response, claims.sub)),
+  );
+  return (yield* retryTransient(request, (error) => error.reason === 'Unavailable')) as UserInfoResponse;
+});
+
+/**
+ * Signs out: revokes the refresh token (best effort), clears the session, and returns the provider's
+ * end-session URL (with `id_token_hint` and `post_logout_redirect_uri`) to redirect to.
+ */
+export const signOut = (postLogoutRedirectUri?: string) =>
+  Effect.gen(function* () {
+    const settings = yield* ClientSettings;
+    if (postLogoutRedirectUri !== undefined) {
+      const checked = checkRedirectUri(postLogoutRedirectUri, 'postLogoutRedirectUri');
+      if (checked instanceof ConfigError) return yield* checked;
+    }
+    const loaded = yield* loadSession;
+    const idTokenHint = loaded.record.tokens?.idToken;
+    yield* run(loaded, { type: 'app.signOutRequested' });
+    const metadata = yield* discover;
+    return (
+      buildEndSessionUrl(metadata, settings.config, { postLogoutRedirectUri, idTokenHint }) ??
+      postLogoutRedirectUri ??
+      null
+    );
+  });
+
+/** The session's tags (`authenticated`, `refreshing`, `signingIn`, `expired`, `signedOut`) and last failure. */
+export const getSessionState = Effect.map(loadLiveSession, ({ record }) => ({
+  tags: record.tags,
+  failure: record.failure,
+}));

@@ -1,0 +1,146 @@
+/**
+ * How a session is kept in {@link Storage}: the machine's state and tokens under one key, each pending
+ * sign-in under its own key (`transaction:<state>`), so tabs signing in at once never overwrite each
+ * other. Parsing is memoised by the stored string, so a request whose session did not change pays for
+ * neither `JSON.parse` nor a machine restore.
+ *
+ * @module
+ */
+import type { AccessTokenEntry, SessionContext, SessionFailure, SessionTokens } from '../machine/context.ts';
+import { sessionMachine } from '../machine/sessionMachine.ts';
+import type { IdTokenClaims } from '../oidc/claims.ts';
+import { decodeJwt } from '../oidc/idToken.ts';
+import type { SignInTransaction } from '../oidc/signIn.ts';
+
+/** The storage key of the session record. */
+export const sessionKey = 'session';
+
+/** The storage key of the pending sign-in keyed by `state`. */
+export const transactionKey = (state: string): string => `transaction:${state}`;
+
+/** A stable machine state, as stored. */
+export type StoredState = 'signedOut' | 'signingIn' | 'authenticated' | 'expired';
+
+/** A parsed session record. `claims` is decoded from the ID token on first use. */
+export interface SessionRecord {
+  readonly state: StoredState;
+  readonly tokens: SessionTokens | null;
+  readonly failure: SessionFailure | null;
+  readonly tags: ReadonlySet<string>;
+  claims?: IdTokenClaims | null;
+}
+
+const tagsByState = new Map<StoredState, ReadonlySet<string>>(
+  (['signedOut', 'signingIn', 'authenticated', 'expired'] as const).map((state) => [
+    state,
+    sessionMachine.resolveState({ value: state, context: { transactions: {}, tokens: null, failure: null } })
+      .tags,
+  ]),
+);
+
+const makeRecord = (
+  state: StoredState,
+  tokens: SessionTokens | null,
+  failure: SessionFailure | null,
+): SessionRecord => ({
+  state,
+  tokens,
+  failure,
+  tags: tagsByState.get(state)!,
+});
+
+/** The record of a session that has never signed in. */
+export const signedOutRecord: SessionRecord = makeRecord('signedOut', null, null);
+
+const isString = (value: unknown): value is string => typeof value === 'string';
+const isNumber = (value: unknown): value is number => typeof value === 'number' && Number.isFinite(value);
+const isObject = (value: unknown): value is Record<string, unknown> =>
+  typeof value === 'object' && value !== null && !Array.isArray(value);
+
+const isAccessTokenEntry = (value: unknown): value is AccessTokenEntry =>
+  isObject(value) && isString(value.token) && isString(value.scope) && isNumber(value.expiresAt);
+
+const isTokens = (value: unknown): value is SessionTokens =>
+  isObject(value) &&
+  isString(value.idToken) &&
+  isNumber(value.idTokenExpiresAt) &&
+  (value.refreshToken === undefined || isString(value.refreshToken)) &&
+  isObject(value.accessTokens) &&
+  Object.values(value.accessTokens).every(isAccessTokenEntry);
+
+const isFailure = (value: unknown): value is SessionFailure =>
+  isObject(value) &&
+  isString(value.tag) &&
+  isString(value.message) &&
+  (value.reason === undefined || isString(value.reason));
+
+/** Decodes a stored session; anything unreadable (tampered, truncated, older format) is `null`. */
+export const decodeSessionRecord = (raw: string): SessionRecord | null => {
+  let value: unknown;
+  try {
+    value = JSON.parse(raw);
+  } catch {
+    return null;
+  }
+  if (!isObject(value) || value.v !== 1 || !tagsByState.has(value.state as StoredState)) return null;
+  const tokens = value.tokens ?? null;
+  const failure = value.failure ?? null;
+  if ((tokens !== null && !isTokens(tokens)) || (failure !== null && !isFailure(failure))) return null;
+  if ((value.state === 'authenticated') !== (tokens !== null)) return null;
+  return makeRecord(value.state as StoredState, tokens, failure);
+};
+
+const memo = new Map<string, SessionRecord | null>();
+const memoCapacity = 256;
+
+/** {@link decodeSessionRecord}, memoised by the stored string (a bounded, most-recent-first cache). */
+export const readSessionRecord = (raw: string | null): SessionRecord | null => {
+  if (raw === null) return signedOutRecord;
+  const cached = memo.get(raw);
+  if (cached !== undefined) return cached;
+  const record = decodeSessionRecord(raw);
+  if (memo.size >= memoCapacity) memo.delete(memo.keys().next().value!);
+  memo.set(raw, record);
+  return record;
+};
+
+/** The stored form of a session; `null` when nothing needs keeping (signed out, no failure). */
+export const encodeSessionRecord = (state: StoredState, context: SessionContext): string | null =>
+  state === 'signedOut' && context.failure === null
+    ? null
+    : JSON.stringify({ v: 1, state, tokens: context.tokens, failure: context.failure });
+
+/** The ID token's claims (verified when the token was received), decoded once per record. */
+export const claimsOf = (record: SessionRecord): IdTokenClaims | null => {
+  if (record.claims !== undefined) return record.claims;
+  const decoded = record.tokens ? decodeJwt(record.tokens.idToken) : null;
+  record.claims = decoded && 'payload' in decoded ? (decoded.payload as IdTokenClaims) : null;
+  return record.claims;
+};
+
+/** The stable state a machine snapshot value stands for. */
+export const storedStateOf = (value: unknown): StoredState => {
+  if (value === 'signingIn' || value === 'expired' || value === 'signedOut') return value;
+  if (isObject(value) && 'authenticated' in value) return 'authenticated';
+  return 'signedOut';
+};
+
+/** Decodes a stored transaction; `null` for anything malformed. */
+export const decodeTransaction = (raw: string | null): SignInTransaction | null => {
+  if (raw === null) return null;
+  try {
+    const value: unknown = JSON.parse(raw);
+    if (
+      isObject(value) &&
+      isString(value.state) &&
+      isString(value.nonce) &&
+      isString(value.codeVerifier) &&
+      isString(value.redirectUri) &&
+      isNumber(value.expiresAt) &&
+      (value.postRedirectUri === undefined || isString(value.postRedirectUri))
+    ) {
+      return value as unknown as SignInTransaction;
+    }
+  } catch {}
+  return null;
+};
