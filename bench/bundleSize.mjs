@@ -4,8 +4,10 @@ import { gzipSync } from 'node:zlib';
 import { build } from 'esbuild';
 
 const entries = {
-  '@logto-machine/core (LogtoClient)': "import { LogtoClient } from '@logto-machine/core'; globalThis.x = LogtoClient;",
-  '@logto/client + @logto/js (LogtoClient)': "import LogtoClient from '@logto/client'; globalThis.x = LogtoClient;",
+  '@logto-machine/core (LogtoClient)':
+    "import { LogtoClient } from '@logto-machine/core'; globalThis.x = LogtoClient;",
+  '@logto/client + @logto/js (LogtoClient)':
+    "import LogtoClient from '@logto/client'; globalThis.x = LogtoClient;",
 };
 
 const rows = [];
@@ -22,6 +24,10 @@ for (const [name, contents] of Object.entries(entries)) {
     logLevel: 'error',
   });
   const code = result.outputFiles[0].contents;
-  rows.push({ bundle: name, 'min (KB)': (code.length / 1024).toFixed(1), 'min+gzip (KB)': (gzipSync(code).length / 1024).toFixed(1) });
+  rows.push({
+    bundle: name,
+    'min (KB)': (code.length / 1024).toFixed(1),
+    'min+gzip (KB)': (gzipSync(code).length / 1024).toFixed(1),
+  });
 }
 console.table(rows);

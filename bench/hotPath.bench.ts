@@ -32,19 +32,51 @@ const context = {
     refreshToken: 'r'.repeat(43),
     accessTokens: {
       '#': { token: 'o'.repeat(43), scope: '', expiresAt: now + 3_600_000 },
-      'https://api.example.com#': { token: `${'a'.repeat(600)}`, scope: 'read write', expiresAt: now + 3_600_000 },
+      'https://api.example.com#': {
+        token: `${'a'.repeat(600)}`,
+        scope: 'read write',
+        expiresAt: now + 3_600_000,
+      },
     },
   },
 };
 const raw = JSON.stringify({ v: 1, state: 'authenticated', tokens: context.tokens, failure: null });
-const config = { endpoint: 'https://tenant.logto.app', appId: 'app', appSecret: 'secret', resources: ['https://api.example.com'] };
+const config = {
+  endpoint: 'https://tenant.logto.app',
+  appId: 'app',
+  appSecret: 'secret',
+  resources: ['https://api.example.com'],
+};
 const storage = new MemoryStorage();
 await storage.set('session', raw);
-const persisted = sessionMachine.getPersistedSnapshot(sessionMachine.resolveState({ value: 'authenticated', context }));
+const persisted = sessionMachine.getPersistedSnapshot(
+  sessionMachine.resolveState({ value: 'authenticated', context }),
+);
 
 describe('authenticated request, valid session, cached token', () => {
   bench('logto-machine: new client + isAuthenticated + getIdTokenClaims + getAccessToken', async () => {
     const client = new LogtoClient(config, { storage });
+    await client.isAuthenticated();
+    await client.getIdTokenClaims();
+    await client.getAccessToken('https://api.example.com');
+  });
+
+  // The same session arriving as a new string each request (e.g. a cookie store without its decrypt cache).
+  const fresh = new MemoryStorage();
+  bench('logto-machine: same, the session a fresh string each time (memo hit by content)', async () => {
+    await fresh.set('session', ` ${raw}`.slice(1));
+    const client = new LogtoClient(config, { storage: fresh });
+    await client.isAuthenticated();
+    await client.getIdTokenClaims();
+    await client.getAccessToken('https://api.example.com');
+  });
+
+  // A session never seen before by this process: JSON.parse + claims decode (memo miss).
+  let counter = 0;
+  const unseen = new MemoryStorage();
+  bench('logto-machine: same, a session this process has not seen (memo miss)', async () => {
+    await unseen.set('session', raw.replace('"failure":null', `"failure":null,"n":${counter++}`));
+    const client = new LogtoClient(config, { storage: unseen });
     await client.isAuthenticated();
     await client.getIdTokenClaims();
     await client.getAccessToken('https://api.example.com');

@@ -1,3 +1,5 @@
 import { defineConfig } from 'vitest/config';
 
-export default defineConfig({ test: { name: 'bench', include: [], benchmark: { include: ['**/*.bench.ts'] } } });
+export default defineConfig({
+  test: { name: 'bench', include: [], benchmark: { include: ['**/*.bench.ts'] } },
+});

@@ -1,7 +1,8 @@
 import { defineConfig } from 'tsup';
 
 export default defineConfig({
-  entry: ['src/index.ts'],
+  entry: { index: 'src/index.ts', contracts: 'src/ports/contracts.ts' },
+  external: ['vitest'],
   format: ['esm'],
   dts: true,
   clean: true,

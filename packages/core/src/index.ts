@@ -91,3 +91,17 @@ export {
 } from './runtime/operations.ts';
 export { ProviderCache, type ProviderCacheOptions } from './runtime/providerCache.ts';
 export { RefreshLedger } from './runtime/refreshLedger.ts';
+export { errorPage, type HttpFailure, toHttpFailure } from './server/errorMapping.ts';
+// Server apps: the auth logic every framework adapter shares
+export {
+  LogtoRequest,
+  type LogtoRequestInput,
+  type LogtoResponse,
+  type LogtoRoutes,
+  LogtoServer,
+  type LogtoServerConfig,
+} from './server/LogtoServer.ts';
+export { safeReturnTo } from './server/returnTo.ts';
+
+// Cookie sessions (encrypted, chunked) shared by the server adapters
+export { type CookieSession, CookieSessions, type CookieSessionsConfig } from './session/CookieSessions.ts';

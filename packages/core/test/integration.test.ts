@@ -53,7 +53,9 @@ const options = (storage = new MemoryStorage()): LogtoClientOptions => ({
 const signedIn = async (clientOptions = options()) => {
   const client = new LogtoClient(config, clientOptions);
   const url = await client.signIn({ redirectUri });
-  await client.handleSignInCallback(await completeSignIn(url, { username: 'demo', password: 'demo-password' }));
+  await client.handleSignInCallback(
+    await completeSignIn(url, { username: 'demo', password: 'demo-password' }),
+  );
   return client;
 };
 
@@ -88,7 +90,12 @@ describe('sign-in → callback → userinfo → resource token → refresh → s
 
     expect(await client.isAuthenticated()).toBe(true);
     const claims = await client.getIdTokenClaims();
-    expect(claims).toMatchObject({ sub: 'user_demo', iss: provider.issuer, aud: 'demo-app', email: 'demo@example.com' });
+    expect(claims).toMatchObject({
+      sub: 'user_demo',
+      iss: provider.issuer,
+      aud: 'demo-app',
+      email: 'demo@example.com',
+    });
     expect(claims.nonce).toBe(signInUrl.searchParams.get('nonce'));
     expect(claims.organizations).toContain('org_demo');
 
@@ -98,7 +105,11 @@ describe('sign-in → callback → userinfo → resource token → refresh → s
 
     const apiToken = await client.getAccessToken(resource);
     expect(apiToken).toBeTruthy();
-    expect(await client.getAccessTokenClaims(resource)).toMatchObject({ aud: resource, sub: 'user_demo', scope: 'read:data' });
+    expect(await client.getAccessTokenClaims(resource)).toMatchObject({
+      aud: resource,
+      sub: 'user_demo',
+      scope: 'read:data',
+    });
 
     // The access token lives 2 s: after that, the next call refreshes (and the provider rotates).
     const refreshTokenBefore = await client.getRefreshToken();
@@ -187,11 +198,15 @@ describe('single-flight refresh', () => {
         return copy;
       }),
     );
-    const tokens = await Promise.all(copies.map((copy) => new LogtoClient(config, options(copy)).getAccessToken(resource)));
+    const tokens = await Promise.all(
+      copies.map((copy) => new LogtoClient(config, options(copy)).getAccessToken(resource)),
+    );
     expect(tokens.every(Boolean)).toBe(true);
     expect(provider.stats.refreshGrants.length - grants).toBe(1);
     // Every copy now holds the rotated refresh token, none the spent one.
-    const refreshTokens = await Promise.all(copies.map((copy) => new LogtoClient(config, options(copy)).getRefreshToken()));
+    const refreshTokens = await Promise.all(
+      copies.map((copy) => new LogtoClient(config, options(copy)).getRefreshToken()),
+    );
     expect(new Set(refreshTokens).size).toBe(1);
     expect(reusedRefreshTokens()).toEqual([]);
   });
@@ -218,7 +233,10 @@ describe('an ended session', () => {
     // Revoke the grant behind the app's back, as a sign-out elsewhere or an admin would.
     await fetch(`${provider.issuer}/token/revocation`, {
       method: 'POST',
-      headers: { authorization: `Basic ${btoa('demo-app:demo-app-secret')}`, 'content-type': 'application/x-www-form-urlencoded' },
+      headers: {
+        authorization: `Basic ${btoa('demo-app:demo-app-secret')}`,
+        'content-type': 'application/x-www-form-urlencoded',
+      },
       body: new URLSearchParams({ token: refreshToken, token_type_hint: 'refresh_token' }),
     });
     await expect(client.getAccessToken(resource)).rejects.toBeInstanceOf(SessionExpired);
@@ -250,7 +268,9 @@ describe('callbacks', () => {
       cookieJar: new CookieJar(),
     });
     const elsewhere = callback.replace('/callback', '/callback-evil');
-    await expect(client.handleSignInCallback(elsewhere)).rejects.toMatchObject({ reason: 'RedirectUriMismatch' });
+    await expect(client.handleSignInCallback(elsewhere)).rejects.toMatchObject({
+      reason: 'RedirectUriMismatch',
+    });
     // The mismatch spent the transaction: the real callback is now unknown too.
     await expect(client.handleSignInCallback(callback)).rejects.toBeInstanceOf(CallbackError);
     await expect(client.handleSignInCallback(callback)).rejects.toMatchObject({ reason: 'UnknownState' });

@@ -57,13 +57,14 @@ export function createInteractionHandler({ provider, directory, apps, hint }: In
 
   const finishConsent = async (req: IncomingMessage, res: ServerResponse, interaction: Interaction) => {
     const missing = missingScopes(interaction);
-    const grant = interaction.grantId
-      ? await provider.Grant.find(interaction.grantId)
-      : new provider.Grant({
-          accountId: interaction.session?.accountId,
-          clientId: String(interaction.params.client_id),
-        });
-    if (!grant) throw new Error('grant not found');
+    // A grant that expired meanwhile is replaced, as a fresh consent would.
+    const existing = interaction.grantId ? await provider.Grant.find(interaction.grantId) : undefined;
+    const grant =
+      existing ??
+      new provider.Grant({
+        accountId: interaction.session?.accountId,
+        clientId: String(interaction.params.client_id),
+      });
     if (missing.missingOIDCScope) grant.addOIDCScope(missing.missingOIDCScope);
     if (missing.missingOIDCClaims) grant.addOIDCClaims(missing.missingOIDCClaims);
     for (const [indicator, scopes] of Object.entries(missing.missingResourceScopes ?? {})) {

@@ -119,7 +119,6 @@ export function createProvider({ issuer, options, directory, keys, stats }: Prov
       },
     },
     pkce: { required: () => true },
-    rotateRefreshToken: rotate,
     extraTokenClaims,
     formats: { customizers: { jwt: keepEmptyScope } },
     clientBasedCORS: corsAllowed(options.apps),

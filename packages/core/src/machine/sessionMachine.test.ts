@@ -57,7 +57,7 @@ const step = (snapshot: Snapshot, event: SessionEvent | AnyEventObject) =>
   transition(sessionMachine, snapshot, event as SessionEvent);
 
 /** The snapshot after `events`, from signed out. */
-const after = (...events: (SessionEvent | AnyEventObject)[]) =>
+const stepThrough = (...events: (SessionEvent | AnyEventObject)[]) =>
   events.reduce<Snapshot>(
     (snapshot, event) => step(snapshot, event)[0],
     initialTransition(sessionMachine)[0],
@@ -89,7 +89,7 @@ const tagsOf = (snapshot: Snapshot) => tags.filter((tag) => snapshot.hasTag(tag 
 
 /** Signed in with the tokens of `output`. */
 const signedIn = (output = received()) =>
-  after(
+  stepThrough(
     signInRequested(transaction('s-1')),
     callbackReceived(transaction('s-1')),
     done('exchangeCode', output),
@@ -104,27 +104,27 @@ describe('sign-in', () => {
   });
 
   it('keeps the transaction of a requested sign-in, and starts no IO', () => {
-    const [snapshot, actions] = step(after(), signInRequested(transaction('s-1')));
+    const [snapshot, actions] = step(stepThrough(), signInRequested(transaction('s-1')));
     expect(tagsOf(snapshot)).toEqual(['signingIn']);
     expect(snapshot.context.transactions).toEqual({ 's-1': transaction('s-1') });
     expect(spawned(actions)).toEqual([]);
   });
 
   it('keeps the transactions of sign-ins started in several tabs', () => {
-    const snapshot = after(signInRequested(transaction('s-1')), signInRequested(transaction('s-2')));
+    const snapshot = stepThrough(signInRequested(transaction('s-1')), signInRequested(transaction('s-2')));
     expect(Object.keys(snapshot.context.transactions).sort()).toEqual(['s-1', 's-2']);
   });
 
   it(`drops the oldest transaction beyond ${maxPendingTransactions} pending sign-ins`, () => {
     const states = Array.from({ length: maxPendingTransactions + 1 }, (_, index) => `s-${index}`);
-    const snapshot = after(
+    const snapshot = stepThrough(
       ...states.map((state, index) => signInRequested(transaction(state, t0 + hour + index))),
     );
     expect(Object.keys(snapshot.context.transactions).sort()).toEqual(states.slice(1).sort());
   });
 
   it('prunes expired transactions when another sign-in starts', () => {
-    const snapshot = after(
+    const snapshot = stepThrough(
       signInRequested(transaction('s-old', t0 + minute)),
       signInRequested(transaction('s-new', t0 + hour), t0 + 2 * minute),
     );
@@ -132,7 +132,7 @@ describe('sign-in', () => {
   });
 
   it('prunes expired transactions on a clock tick', () => {
-    const snapshot = after(signInRequested(transaction('s-1', t0 + minute)), {
+    const snapshot = stepThrough(signInRequested(transaction('s-1', t0 + minute)), {
       type: 'clock.tick',
       now: t0 + minute,
     });
@@ -142,7 +142,7 @@ describe('sign-in', () => {
 
 describe('callback', () => {
   it('is ignored for a transaction that is not pending', () => {
-    const before = after(signInRequested(transaction('s-1')));
+    const before = stepThrough(signInRequested(transaction('s-1')));
     const [snapshot, actions] = step(before, callbackReceived(transaction('s-2')));
     expect(tagsOf(snapshot)).toEqual(['signingIn']);
     expect(snapshot.context).toEqual(before.context);
@@ -151,21 +151,21 @@ describe('callback', () => {
 
   it('is ignored for an expired transaction', () => {
     const tx = transaction('s-1', t0 + minute);
-    const [snapshot, actions] = step(after(signInRequested(tx)), callbackReceived(tx, t0 + minute));
+    const [snapshot, actions] = step(stepThrough(signInRequested(tx)), callbackReceived(tx, t0 + minute));
     expect(tagsOf(snapshot)).toEqual(['signingIn']);
     expect(spawned(actions)).toEqual([]);
   });
 
   it('spends the transaction and asks for the code exchange', () => {
     const tx = transaction('s-1');
-    const [snapshot, actions] = step(after(signInRequested(tx)), callbackReceived(tx));
+    const [snapshot, actions] = step(stepThrough(signInRequested(tx)), callbackReceived(tx));
     expect(tagsOf(snapshot)).toEqual(['handlingCallback']);
     expect(snapshot.context.transactions).toEqual({});
     expect(spawned(actions)).toEqual([{ src: 'exchangeCode', input: { code: 'code-s-1', transaction: tx } }]);
   });
 
   it('a rejected callback spends its transaction', () => {
-    const snapshot = after(signInRequested(transaction('s-1')), {
+    const snapshot = stepThrough(signInRequested(transaction('s-1')), {
       type: 'app.callbackRejected',
       state: 's-1',
     });
@@ -185,7 +185,7 @@ describe('callback', () => {
   });
 
   it('returns to signingIn with the failure when another sign-in is still pending', () => {
-    const snapshot = after(
+    const snapshot = stepThrough(
       signInRequested(transaction('s-1')),
       signInRequested(transaction('s-2')),
       callbackReceived(transaction('s-1')),
@@ -201,7 +201,7 @@ describe('callback', () => {
   });
 
   it('returns to signedOut with the failure when nothing else is pending', () => {
-    const snapshot = after(
+    const snapshot = stepThrough(
       signInRequested(transaction('s-1')),
       callbackReceived(transaction('s-1')),
       failed('exchangeCode', {
@@ -216,7 +216,7 @@ describe('callback', () => {
   });
 
   it('keeps the current session when a second sign-in fails', () => {
-    const snapshot = after(
+    const snapshot = stepThrough(
       signInRequested(transaction('s-1')),
       callbackReceived(transaction('s-1')),
       done('exchangeCode', received()),
@@ -260,7 +260,7 @@ describe('refresh', () => {
       accessTokenKey: '#',
       accessToken: { token: 'at-default', scope: '', expiresAt: t0 + hour },
     });
-    const snapshot = after(
+    const snapshot = stepThrough(
       signInRequested(transaction('s-1')),
       callbackReceived(transaction('s-1')),
       done('exchangeCode', initial),
@@ -302,7 +302,7 @@ describe('refresh', () => {
   });
 
   it('keeps the ID token and refresh token when the response has none', () => {
-    const snapshot = after(
+    const snapshot = stepThrough(
       signInRequested(transaction('s-1')),
       callbackReceived(transaction('s-1')),
       done('exchangeCode', received()),
@@ -334,7 +334,7 @@ describe('refresh', () => {
   });
 
   it('clears the recorded failure after the next successful refresh', () => {
-    const snapshot = after(
+    const snapshot = stepThrough(
       signInRequested(transaction('s-1')),
       callbackReceived(transaction('s-1')),
       done('exchangeCode', received()),
@@ -403,7 +403,7 @@ describe('sign-out', () => {
   });
 
   it('leaves an expired session', () => {
-    const expired = after(
+    const expired = stepThrough(
       signInRequested(transaction('s-1')),
       callbackReceived(transaction('s-1')),
       done('exchangeCode', received({ refreshToken: undefined })),
@@ -422,8 +422,8 @@ describe('persistence', () => {
   };
 
   it.each([
-    ['signed out', () => after()],
-    ['signing in', () => after(signInRequested(transaction('s-1')))],
+    ['signed out', () => stepThrough()],
+    ['signing in', () => stepThrough(signInRequested(transaction('s-1')))],
     ['authenticated', () => signedIn()],
     [
       'expired',

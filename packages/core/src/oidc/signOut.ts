@@ -28,7 +28,8 @@ export const buildEndSessionUrl = (
   if (!metadata.end_session_endpoint) return null;
   const url = new URL(metadata.end_session_endpoint);
   url.searchParams.set('client_id', config.appId);
-  if (options.postLogoutRedirectUri) url.searchParams.set('post_logout_redirect_uri', options.postLogoutRedirectUri);
+  if (options.postLogoutRedirectUri)
+    url.searchParams.set('post_logout_redirect_uri', options.postLogoutRedirectUri);
   if (options.idTokenHint) url.searchParams.set('id_token_hint', options.idTokenHint);
   return url.href;
 };

@@ -60,7 +60,10 @@ const invalidResponse = (message: string, status?: number) =>
   new TokenRequestError({ reason: 'InvalidResponse', message, status });
 
 /** Turns an error answer into a {@link TokenRequestError}: `Unavailable` for 5xx, `Rejected` for OAuth errors. */
-export const processErrorResponse = (response: Response, endpoint: string): Effect.Effect<never, TokenRequestError> =>
+export const processErrorResponse = (
+  response: Response,
+  endpoint: string,
+): Effect.Effect<never, TokenRequestError> =>
   Effect.gen(function* () {
     if (response.status >= 500 || response.status === 429) {
       return yield* new TokenRequestError({
@@ -101,7 +104,10 @@ export const processTokenResponse = (response: Response): Effect.Effect<TokenRes
       return yield* invalidResponse('The token response is not a Bearer token; only Bearer is supported.');
     }
     const expiresIn = body.expires_in;
-    if (expiresIn !== undefined && (typeof expiresIn !== 'number' || !Number.isFinite(expiresIn) || expiresIn < 0)) {
+    if (
+      expiresIn !== undefined &&
+      (typeof expiresIn !== 'number' || !Number.isFinite(expiresIn) || expiresIn < 0)
+    ) {
       return yield* invalidResponse('The token response has an invalid expires_in.');
     }
     for (const field of ['refresh_token', 'id_token', 'scope'] as const) {

@@ -1,0 +1,66 @@
+import { describe, expect, it } from 'vitest';
+import {
+  CallbackError,
+  ConfigError,
+  DiscoveryError,
+  IdTokenError,
+  NotAuthenticated,
+  SessionExpired,
+  StorageError,
+  TokenRequestError,
+} from '../errors.ts';
+import { errorPage, toHttpFailure } from './errorMapping.ts';
+
+describe('toHttpFailure', () => {
+  it('sends ended sessions to sign in again (401)', () => {
+    expect(toHttpFailure(new SessionExpired({ reason: 'RefreshTokenRejected', message: 'm' }))).toEqual({
+      status: 401,
+      message: 'm',
+      signInAgain: true,
+    });
+    expect(toHttpFailure(new NotAuthenticated({ message: 'm' })).signInAgain).toBe(true);
+  });
+
+  it('answers bad input with 4xx', () => {
+    expect(toHttpFailure(new CallbackError({ reason: 'UnknownState', message: 'm' })).status).toBe(400);
+    expect(toHttpFailure(new ConfigError({ reason: 'ResourceNotRequested', message: 'm' })).status).toBe(400);
+    expect(toHttpFailure(new IdTokenError({ reason: 'NonceMismatch', message: 'm' })).status).toBe(400);
+  });
+
+  it('passes a provider refusal through as 403 or 400', () => {
+    const denied = new TokenRequestError({
+      reason: 'Rejected',
+      error: 'access_denied',
+      status: 403,
+      message: 'm',
+    });
+    expect(toHttpFailure(denied).status).toBe(403);
+    const target = new TokenRequestError({
+      reason: 'Rejected',
+      error: 'invalid_target',
+      status: 400,
+      message: 'm',
+    });
+    expect(toHttpFailure(target).status).toBe(400);
+  });
+
+  it('answers an unreachable provider with 502', () => {
+    expect(toHttpFailure(new TokenRequestError({ reason: 'Unavailable', message: 'm' })).status).toBe(502);
+    expect(toHttpFailure(new DiscoveryError({ reason: 'Unavailable', message: 'm' })).status).toBe(502);
+  });
+
+  it('keeps unknown errors opaque', () => {
+    const failure = toHttpFailure(new Error('secret detail'));
+    expect(failure.status).toBe(500);
+    expect(failure.message).not.toContain('secret');
+    expect(toHttpFailure(new StorageError({ reason: 'ReadFailed', message: 'm' })).status).toBe(500);
+  });
+});
+
+describe('errorPage', () => {
+  it('starts its text with Error and escapes the message', () => {
+    const html = errorPage('<script>x</script>', '/sign-in');
+    expect(html).toContain('<p>Error: &#60;script&#62;x&#60;/script&#62;</p>');
+    expect(html).toContain('href="/sign-in"');
+  });
+});

@@ -1,0 +1,34 @@
+import { describe, expect, it } from 'vitest';
+import { safeReturnTo } from './returnTo.ts';
+
+const base = new URL('https://app.example');
+
+describe('safeReturnTo', () => {
+  it.each(['/', '/protected', '/a/b?x=1#top', '/%2F%2Fevil.com'])(
+    'keeps the same-origin path %s',
+    (value) => {
+      expect(safeReturnTo(value, base)).toBe(
+        new URL(value, base).pathname + new URL(value, base).search + new URL(value, base).hash,
+      );
+    },
+  );
+
+  it.each([
+    'https://evil.com',
+    '//evil.com',
+    '/\\evil.com',
+    '\\\\evil.com',
+    'javascript:alert(1)',
+    '/\tevil',
+    ' /x',
+    '',
+    'evil.com/x',
+  ])('refuses %j and falls back to /', (value) => {
+    expect(safeReturnTo(value, base)).toBe('/');
+  });
+
+  it('falls back for non-strings', () => {
+    expect(safeReturnTo(null, base)).toBe('/');
+    expect(safeReturnTo(undefined, base, '/home')).toBe('/home');
+  });
+});

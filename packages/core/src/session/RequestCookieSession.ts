@@ -1,0 +1,157 @@
+/**
+ * The {@link CookieSession} bound to one request: reads decrypt the request's cookies lazily, writes
+ * are sealed at once and turned into `Set-Cookie` headers on demand.
+ *
+ * @module
+ */
+import { StorageError } from '../errors.ts';
+import type { CookieSession } from './CookieSessions.ts';
+import { type CookiePair, cookieNamesOf, joinCookies, splitIntoCookies } from './chunking.ts';
+import { serializeAttributes, serializeSetCookie } from './cookieHeader.ts';
+import type { ResolvedSessionConfig } from './sessionConfig.ts';
+
+/** What a request-bound session needs from its {@link CookieSessions}. */
+export interface SessionSealer {
+  readonly config: ResolvedSessionConfig;
+  /** Encrypts `plaintext` bound to the logical cookie `name`. */
+  seal(plaintext: string, name: string): Promise<string>;
+  /** Decrypts a value bound to `name`; `null` when it is not authentic. */
+  unseal(sealed: string, name: string): Promise<string | null>;
+  /** Reports a session larger than the chunk budget. */
+  oversized(bytes: number, cookies: number): void;
+}
+
+/** Where a storage key lives: the real cookie name and the name its value is bound to. */
+interface Target {
+  readonly cookie: string;
+  readonly boundTo: string;
+  readonly isSession: boolean;
+}
+
+/** A write not yet sent: `value` null for a delete; `cookies` undefined while still encrypting. */
+interface PendingWrite {
+  readonly key: string;
+  readonly value: string | null;
+  readonly attributes: string;
+  cookies?: readonly CookiePair[];
+}
+
+// The keys of runtime/sessionRecord.ts (`sessionKey`, `transactionKey`), spelt out so this module
+// does not pull in the machine.
+const sessionKey = 'session';
+const transactionPrefix = 'transaction:';
+const base64url = /^[A-Za-z0-9_-]+$/;
+/** A lone surrogate cannot be encoded as UTF-8, so it would not read back as written. */
+const loneSurrogate = /\p{Cs}/u;
+
+/** A {@link CookieSession} over one request's parsed cookies. */
+export class RequestCookieSession implements CookieSession {
+  readonly #sealer: SessionSealer;
+  readonly #incoming: ReadonlyMap<string, string>;
+  readonly #writes = new Map<string, PendingWrite>();
+  readonly #reads = new Map<string, Promise<string | null>>();
+  readonly #sessionAttributes: string;
+  readonly #transactionAttributes: string;
+  readonly #expiredAttributes: string;
+
+  constructor(sealer: SessionSealer, incoming: ReadonlyMap<string, string>, secure: boolean) {
+    this.#sealer = sealer;
+    this.#incoming = incoming;
+    const { path, maxAgeSeconds, transactionMaxAgeSeconds } = sealer.config;
+    this.#sessionAttributes = serializeAttributes({ path, maxAgeSeconds, secure });
+    this.#transactionAttributes = serializeAttributes({
+      path,
+      maxAgeSeconds: transactionMaxAgeSeconds,
+      secure,
+    });
+    this.#expiredAttributes = serializeAttributes({ path, maxAgeSeconds: 0, secure });
+  }
+
+  async get(key: string): Promise<string | null> {
+    const target = this.#target(key);
+    if (target === null) return null;
+    const write = this.#writes.get(target.cookie);
+    if (write !== undefined) return write.key === key ? write.value : null;
+    let read = this.#reads.get(key);
+    if (read === undefined) {
+      const sealed = joinCookies(this.#incoming, target.cookie);
+      read = sealed === null ? Promise.resolve(null) : this.#sealer.unseal(sealed, target.boundTo);
+      this.#reads.set(key, read);
+      read.catch(() => this.#reads.delete(key));
+    }
+    return read;
+  }
+
+  async set(key: string, value: string): Promise<void> {
+    const target = this.#target(key);
+    if (target === null) {
+      throw new StorageError({
+        reason: 'WriteFailed',
+        message: `A CookieSession stores only "session" and "transaction:<base64url state>"; it cannot store "${key}".`,
+      });
+    }
+    if (typeof value !== 'string' || loneSurrogate.test(value)) {
+      throw new StorageError({
+        reason: 'WriteFailed',
+        message: `A CookieSession stores well-formed strings only; the value for "${key}" is not one.`,
+      });
+    }
+    const attributes = target.isSession ? this.#sessionAttributes : this.#transactionAttributes;
+    const write: PendingWrite = { key, value, attributes };
+    this.#writes.set(target.cookie, write);
+    let sealed: string;
+    try {
+      sealed = await this.#sealer.seal(value, target.boundTo);
+    } catch (error) {
+      if (this.#writes.get(target.cookie) === write) this.#writes.delete(target.cookie);
+      throw error;
+    }
+    if (this.#writes.get(target.cookie) !== write) return; // a later write replaced this one
+    write.cookies = splitIntoCookies(target.cookie, sealed, attributes, this.#sealer.config.maxCookieBytes);
+    if (target.isSession && write.cookies.length > this.#sealer.config.chunkBudget) {
+      this.#sealer.oversized(sealed.length, write.cookies.length);
+    }
+  }
+
+  async delete(key: string): Promise<void> {
+    const target = this.#target(key);
+    if (target === null) return;
+    this.#writes.set(target.cookie, { key, value: null, attributes: this.#expiredAttributes, cookies: [] });
+  }
+
+  setCookieHeaders(): string[] {
+    const headers: string[] = [];
+    for (const [cookie, write] of this.#writes) {
+      if (write.cookies === undefined) {
+        throw new StorageError({
+          reason: 'WriteFailed',
+          message: `setCookieHeaders() was called while set("${write.key}") was still encrypting; await every set() first.`,
+        });
+      }
+      const written = new Set<string>();
+      for (const [name, value] of write.cookies) {
+        headers.push(serializeSetCookie(name, value, write.attributes));
+        written.add(name);
+      }
+      for (const stale of cookieNamesOf(this.#incoming, cookie)) {
+        if (!written.has(stale)) headers.push(serializeSetCookie(stale, '', this.#expiredAttributes));
+      }
+    }
+    return headers;
+  }
+
+  /** The cookie a storage key lives in; `null` for keys a cookie session does not keep. */
+  #target(key: string): Target | null {
+    const { cookieName } = this.#sealer.config;
+    if (key === sessionKey) return { cookie: cookieName, boundTo: cookieName, isSession: true };
+    if (!key.startsWith(transactionPrefix)) return null;
+    const state = key.slice(transactionPrefix.length);
+    if (!base64url.test(state)) return null;
+    // The cookie name keeps 16 characters (96 bits) of state; the value is bound to all of it.
+    return {
+      cookie: `${cookieName}_tx_${state.slice(0, 16)}`,
+      boundTo: `${cookieName}_tx_${state}`,
+      isSession: false,
+    };
+  }
+}

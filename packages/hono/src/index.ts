@@ -1,0 +1,156 @@
+/**
+ * `@logto-machine/hono`: sign users in with Logto from a Hono app. One middleware answers the auth
+ * routes, keeps the session in encrypted cookies and gives handlers a {@link LogtoClient}; all auth
+ * logic lives in `@logto-machine/core`'s `LogtoServer`, this file only translates Hono ⇄ core.
+ *
+ * @module
+ */
+import {
+  CallbackError,
+  ConfigError,
+  DiscoveryError,
+  HttpError,
+  IdTokenError,
+  type LogtoClient,
+  type LogtoRequest,
+  type LogtoResponse,
+  LogtoServer,
+  type LogtoServerConfig,
+  NotAuthenticated,
+  SessionExpired,
+  StorageError,
+  TokenRequestError,
+  UserInfoError,
+} from '@logto-machine/core';
+import type { Context, MiddlewareHandler } from 'hono';
+import type { ContentfulStatusCode } from 'hono/utils/http-status';
+
+export type { LogtoClient, LogtoRequest, LogtoResponse, LogtoRoutes, LogtoServerConfig } from '@logto-machine/core';
+
+declare module 'hono' {
+  interface ContextVariableMap {
+    /** The signed-in user's client for this request (set by {@link logto}). */
+    logto: LogtoClient;
+    /** This request's view of Logto: its cookies, `requireAuth` and `failure` (set by {@link logto}). */
+    logtoRequest: LogtoRequest;
+  }
+}
+
+/** Options of the {@link logto} middleware beyond the Logto configuration. */
+export interface LogtoMiddlewareOptions {
+  /**
+   * Whether a request is an API call, answered with JSON (401) rather than a redirect to sign-in.
+   * Default {@link isApiRequest}.
+   */
+  readonly isApiRequest?: (c: Context) => boolean;
+}
+
+/**
+ * The default API rule: the path is `/api` or under `/api/`, or the `Accept` header asks for JSON
+ * and not for HTML (so `fetch`'s default `*∕*` and browsers' navigations count as pages).
+ */
+export const isApiRequest = (c: Context): boolean => {
+  if (/^\/api(\/|$)/.test(c.req.path)) return true;
+  const accept = c.req.header('accept') ?? '';
+  return accept.includes('application/json') && !accept.includes('text/html');
+};
+
+const coreErrors = [
+  CallbackError,
+  ConfigError,
+  DiscoveryError,
+  HttpError,
+  IdTokenError,
+  NotAuthenticated,
+  SessionExpired,
+  StorageError,
+  TokenRequestError,
+  UserInfoError,
+];
+
+const isCoreError = (error: unknown) => coreErrors.some((type) => error instanceof type);
+
+/** Each request's API rule, so {@link requireAuth} follows the one given to {@link logto}. */
+const apiRules = new WeakMap<LogtoRequest, (c: Context) => boolean>();
+
+/** A core answer as a Hono response (with the headers set on `c` so far, but not the answer's cookies). */
+const send = (c: Context, response: LogtoResponse): Response => {
+  if (response.kind === 'redirect') return c.redirect(response.location, response.status);
+  const status = response.status as ContentfulStatusCode;
+  return response.kind === 'json'
+    ? c.body(response.body, status, { 'content-type': 'application/json; charset=UTF-8' })
+    : c.html(response.body, status);
+};
+
+const appendCookies = (c: Context, cookies: readonly string[]) => {
+  for (const cookie of cookies) c.header('set-cookie', cookie, { append: true });
+};
+
+/**
+ * The Logto middleware: answers the auth routes (`/sign-in`, `/sign-up`, `/callback`, `/sign-out`,
+ * or `config.routes`), sets `c.var.logto` (the request's {@link LogtoClient}) for every other route,
+ * writes the session cookies the request changed, and turns the SDK's errors thrown by handlers into
+ * their HTTP answer (an ended session: pages redirect to sign-in, APIs get 401; bad input: 4xx).
+ * The configuration is checked here, once: a bad one throws a `ConfigError` when the app is built.
+ *
+ * @example
+ * ```ts
+ * const app = new Hono();
+ * app.use(logto({ endpoint, appId, appSecret, session: { secrets: [process.env.SESSION_SECRET!] } }));
+ * app.get('/', async (c) =>
+ *   c.text((await c.var.logto.isAuthenticated()) ? 'Signed in' : 'Not authenticated'),
+ * );
+ * ```
+ */
+export const logto = (config: LogtoServerConfig, options: LogtoMiddlewareOptions = {}): MiddlewareHandler => {
+  const server = new LogtoServer(config);
+  const isApi = options.isApiRequest ?? isApiRequest;
+  return async (c, next) => {
+    const request = server.open({ url: c.req.url, method: c.req.method, cookie: c.req.header('cookie') });
+    const routed = await request.route();
+    if (routed) {
+      appendCookies(c, routed.setCookie);
+      return send(c, routed);
+    }
+    c.set('logto', request.client);
+    c.set('logtoRequest', request);
+    apiRules.set(request, isApi);
+    await next();
+    // Hono catches what handlers throw and hands it to `app.onError`; SDK errors get their own answer.
+    if (isCoreError(c.error)) c.res = send(c, request.failure(c.error, { api: isApi(c) }));
+    appendCookies(c, request.setCookieHeaders());
+  };
+};
+
+/** Options of {@link requireAuth}. */
+export interface RequireAuthOptions {
+  /** Answer 401 JSON instead of redirecting to sign-in; default the {@link logto} middleware's API rule. */
+  readonly api?: boolean;
+  /** Where to send signed-out users; default the sign-in route, coming back to this URL afterwards. */
+  readonly redirectTo?: string;
+}
+
+/**
+ * A guard for routes that need a signed-in user (the tutorial's `@authenticated`): signed-out pages
+ * are redirected to sign-in (and come back after it), signed-out API calls get 401. Mount it after
+ * {@link logto}.
+ *
+ * @example
+ * ```ts
+ * app.get('/protected', requireAuth(), (c) => c.text('Protected page'));
+ * app.get('/api/data', requireAuth({ api: true }), (c) => c.json({ ok: true }));
+ * ```
+ */
+export const requireAuth = (options: RequireAuthOptions = {}): MiddlewareHandler => {
+  return async (c, next) => {
+    const request = c.get('logtoRequest');
+    if (!request) throw new Error('requireAuth() needs the logto() middleware mounted before it.');
+    const denied = await request.requireAuth({
+      api: options.api ?? (apiRules.get(request) ?? isApiRequest)(c),
+      ...(options.redirectTo === undefined ? {} : { redirectTo: options.redirectTo }),
+    });
+    // Its cookies are appended by the logto middleware, on the way out.
+    if (denied) return send(c, denied);
+    await next();
+  };
+};
