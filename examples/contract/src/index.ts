@@ -62,26 +62,32 @@ export function runExampleContract(example: ExampleUnderTest): void {
     /** The callback URL of the suite's sign-in, to replay. */
     let usedCallbackUrl: string;
 
-    beforeAll(async () => {
-      provider = await startDevProvider({ rotateRefreshTokens: 'always', ttl: { accessToken: 2 } });
-      const port = await freePort();
-      baseUrl = `http://127.0.0.1:${port}`;
-      const env: ExampleEnv = {
-        LOGTO_ENDPOINT: provider.url,
-        LOGTO_APP_ID: 'demo-app',
-        LOGTO_APP_SECRET: 'demo-app-secret',
-        BASE_URL: baseUrl,
-        ORIGIN: baseUrl,
-        HOST: '127.0.0.1',
-        PORT: String(port),
-        SESSION_SECRET: randomBytes(32).toString('base64url'),
-        LOGTO_SCOPES: 'email,custom_data,urn:logto:scope:organizations,urn:logto:scope:organization_roles,read:data,read:org',
-        LOGTO_RESOURCES: resource,
-      };
-      app = await (example.start ?? ((env) =>
-        startExample(`examples/${example.name}`, env, { timeoutMs: example.startTimeoutMs })))(env);
-      browser = new Browser(baseUrl);
-    }, (example.startTimeoutMs ?? 60_000) + 10_000);
+    beforeAll(
+      async () => {
+        provider = await startDevProvider({ rotateRefreshTokens: 'always', ttl: { accessToken: 2 } });
+        const port = await freePort();
+        baseUrl = `http://127.0.0.1:${port}`;
+        const env: ExampleEnv = {
+          LOGTO_ENDPOINT: provider.url,
+          LOGTO_APP_ID: 'demo-app',
+          LOGTO_APP_SECRET: 'demo-app-secret',
+          BASE_URL: baseUrl,
+          ORIGIN: baseUrl,
+          HOST: '127.0.0.1',
+          PORT: String(port),
+          SESSION_SECRET: randomBytes(32).toString('base64url'),
+          LOGTO_SCOPES:
+            'email,custom_data,urn:logto:scope:organizations,urn:logto:scope:organization_roles,read:data,read:org',
+          LOGTO_RESOURCES: resource,
+        };
+        app = await (
+          example.start ??
+          ((env) => startExample(`examples/${example.name}`, env, { timeoutMs: example.startTimeoutMs }))
+        )(env);
+        browser = new Browser(baseUrl);
+      },
+      (example.startTimeoutMs ?? 60_000) + 10_000,
+    );
 
     afterEach((context) => {
       if (context.task.result?.state === 'fail') failed = true;
@@ -190,7 +196,9 @@ export function runExampleContract(example: ExampleUnderTest): void {
     });
 
     it('answers a resource that was not configured with 400 { accessToken: null }', async () => {
-      const response = await browser.get(`/api/token?resource=${encodeURIComponent('https://unknown.example.com')}`);
+      const response = await browser.get(
+        `/api/token?resource=${encodeURIComponent('https://unknown.example.com')}`,
+      );
       expect(response.status).toBe(400);
       expect(await response.json()).toMatchObject({ accessToken: null });
     });

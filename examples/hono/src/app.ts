@@ -21,7 +21,11 @@ const pretty = (value: unknown) => JSON.stringify(value, null, 2);
  * or with the status the SDK gives the error (400 for a resource that was not configured, 403 for an
  * organization the user is not a member of).
  */
-const tokenJson = async (c: Context, getToken: () => Promise<string | null>, getClaims: () => Promise<unknown>) => {
+const tokenJson = async (
+  c: Context,
+  getToken: () => Promise<string | null>,
+  getClaims: () => Promise<unknown>,
+) => {
   try {
     const accessToken = await getToken();
     if (!accessToken) return c.json({ accessToken: null }, 401);
@@ -61,7 +65,8 @@ export const createApp = (config: LogtoServerConfig) => {
 
   app.get('/api/me', async (c) => {
     const client = c.var.logto;
-    if (!(await client.isAuthenticated())) return c.json({ isAuthenticated: false, claims: null, userInfo: null });
+    if (!(await client.isAuthenticated()))
+      return c.json({ isAuthenticated: false, claims: null, userInfo: null });
     const claims = await client.getIdTokenClaims();
     return c.json({ isAuthenticated: true, claims, userInfo: await client.fetchUserInfo() });
   });

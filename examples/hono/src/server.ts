@@ -30,7 +30,9 @@ const dev = <T>(value: T, otherwise: () => T) => (provider ? value : otherwise()
 
 const app = createApp({
   endpoint: env('LOGTO_ENDPOINT') ?? provider!.url,
-  appId: env('LOGTO_APP_ID') ?? dev('demo-app', () => fail('Set LOGTO_APP_ID and LOGTO_APP_SECRET to your Logto app.')),
+  appId:
+    env('LOGTO_APP_ID') ??
+    dev('demo-app', () => fail('Set LOGTO_APP_ID and LOGTO_APP_SECRET to your Logto app.')),
   appSecret: env('LOGTO_APP_SECRET') ?? dev('demo-app-secret', () => undefined),
   // With the dev provider, everything the demo user has: email, custom data, organizations, API permissions.
   scopes:

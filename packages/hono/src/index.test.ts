@@ -48,7 +48,8 @@ const makeApp = (config: LogtoServerConfig) => {
   app.use(logto(config));
   app.get('/', async (c) => {
     const client = c.var.logto;
-    if (!(await client.isAuthenticated())) return c.html('<p>Not authenticated</p><a href="/sign-in">Sign in</a>');
+    if (!(await client.isAuthenticated()))
+      return c.html('<p>Not authenticated</p><a href="/sign-in">Sign in</a>');
     return c.json({ claims: await client.getIdTokenClaims(), userInfo: await client.fetchUserInfo() });
   });
   app.get('/protected', requireAuth(), (c) => c.text('Protected page'));
@@ -139,7 +140,9 @@ describe('logto middleware', () => {
     const token = await browser.get('/api/token');
     expect((await token.json()).accessToken).toEqual(expect.any(String));
     const resourceToken = await (await browser.get(`/api/token?resource=${demoResource}`)).json();
-    const payload = JSON.parse(atob(resourceToken.accessToken.split('.')[1].replace(/-/g, '+').replace(/_/g, '/')));
+    const payload = JSON.parse(
+      atob(resourceToken.accessToken.split('.')[1].replace(/-/g, '+').replace(/_/g, '/')),
+    );
     expect(payload.aud).toBe(demoResource);
 
     const signOut = await browser.get('/sign-out');
@@ -153,7 +156,10 @@ describe('logto middleware', () => {
 
   it('lets two tabs of one browser sign in at the same time', async () => {
     const browser = new Browser(makeApp(configFor(provider)));
-    const [first, second] = [await browser.get('/sign-in?returnTo=/a'), await browser.get('/sign-in?returnTo=/b')];
+    const [first, second] = [
+      await browser.get('/sign-in?returnTo=/a'),
+      await browser.get('/sign-in?returnTo=/b'),
+    ];
     const [firstCallback, secondCallback] = await Promise.all(
       [first, second].map((response) => completeSignIn(response.headers.get('location')!, user)),
     );
@@ -189,7 +195,9 @@ describe('logto middleware', () => {
   });
 
   it('splits a large session into cookies of at most 4096 bytes, and reads it back', async () => {
-    const browser = new Browser(makeApp(configFor(provider, { resources: [demoResource, ...extraResources] })));
+    const browser = new Browser(
+      makeApp(configFor(provider, { resources: [demoResource, ...extraResources] })),
+    );
     await signIn(browser);
     let last: Response | undefined;
     for (const resource of extraResources) {
@@ -198,8 +206,11 @@ describe('logto middleware', () => {
     }
     const setCookies = last!.headers.getSetCookie();
     expect(setCookies.length).toBeGreaterThan(1);
-    for (const header of setCookies) expect(new TextEncoder().encode(header).length).toBeLessThanOrEqual(4096);
-    expect([...browser.cookies.keys()].filter((name) => name.startsWith('logto_session.')).length).toBeGreaterThan(1);
+    for (const header of setCookies)
+      expect(new TextEncoder().encode(header).length).toBeLessThanOrEqual(4096);
+    expect(
+      [...browser.cookies.keys()].filter((name) => name.startsWith('logto_session.')).length,
+    ).toBeGreaterThan(1);
 
     // Every token is still in the session: no new grant is needed to answer.
     const grants = provider.stats.refreshGrants.length;
@@ -229,7 +240,12 @@ describe('logto middleware', () => {
   });
 
   it('serves the auth routes on custom paths, with the redirect URI on the custom callback', async () => {
-    const routes = { signIn: '/auth/login', signUp: '/auth/register', callback: '/auth/done', signOut: '/auth/logout' };
+    const routes = {
+      signIn: '/auth/login',
+      signUp: '/auth/register',
+      callback: '/auth/done',
+      signOut: '/auth/logout',
+    };
     const browser = new Browser(makeApp(configFor(provider, { routes })));
     expect((await browser.get('/sign-in')).status).toBe(404);
     expect((await browser.get('/protected')).headers.get('location')).toBe(
@@ -262,7 +278,9 @@ describe('logto middleware', () => {
 
   it('answers a callback with an unknown state with a 400 error page and no session', async () => {
     const browser = new Browser(makeApp(configFor(provider)));
-    const response = await browser.get(`/callback?code=abc&state=unknown&iss=${encodeURIComponent(provider.issuer)}`);
+    const response = await browser.get(
+      `/callback?code=abc&state=unknown&iss=${encodeURIComponent(provider.issuer)}`,
+    );
     expect(response.status).toBe(400);
     expect(visibleText(await response.text())).toMatch(/^Error/);
     expect(await (await browser.get('/')).text()).toContain('Not authenticated');

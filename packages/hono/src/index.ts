@@ -25,7 +25,8 @@ import {
 import type { Context, MiddlewareHandler } from 'hono';
 import type { ContentfulStatusCode } from 'hono/utils/http-status';
 
-export type { LogtoClient, LogtoRequest, LogtoResponse, LogtoRoutes, LogtoServerConfig } from '@logto-machine/core';
+// The types of this package's own API (its parameter, its context variables), so apps need not import core.
+export type { LogtoClient, LogtoRequest, LogtoServerConfig } from '@logto-machine/core';
 
 declare module 'hono' {
   interface ContextVariableMap {
