@@ -48,7 +48,14 @@ beforeAll(async () => {
   });
   browser = await chromium.launch({
     executablePath: process.env.CHROMIUM_PATH ?? '/usr/bin/chromium',
-    args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-quic', '--no-first-run'],
+    args: [
+      '--headless',
+      '--no-sandbox',
+      '--disable-gpu',
+      '--disable-background-networking',
+      '--disable-quic',
+      '--no-first-run',
+    ],
   });
 });
 
@@ -83,7 +90,9 @@ describe('pnpm demo in a browser', () => {
     expect(home).toContain('"custom_data"');
     await page.screenshot({ path: join(artifacts, 'demo-signed-in.png'), fullPage: true });
 
-    const token = await page.goto(`${baseUrl}/api/token?resource=${encodeURIComponent('https://api.example.com')}`);
+    const token = await page.goto(
+      `${baseUrl}/api/token?resource=${encodeURIComponent('https://api.example.com')}`,
+    );
     const body = (await token?.json()) as { accessToken: string; claims: { aud: string } };
     expect(body.accessToken).toMatch(/^ey/);
     expect(body.claims.aud).toBe('https://api.example.com');

@@ -1,0 +1,84 @@
+import * as Effect from 'effect/Effect';
+import { describe, expect, it } from 'vitest';
+import { FakeProvider } from '../../test/fakeProvider.ts';
+import { ConfigError, NotAuthenticated } from '../errors.ts';
+import { makeManualClock } from '../ports/Clock.ts';
+import { MemoryStorage } from '../ports/Storage.ts';
+import { LogtoClient, makeLogtoLayer } from './LogtoClient.ts';
+import { signIn } from './operations.ts';
+import { ProviderCache } from './providerCache.ts';
+
+const config = { endpoint: 'https://fake.example', appId: 'app', appSecret: 'secret' };
+const fake = () => new FakeProvider(makeManualClock(0), []);
+
+describe('LogtoClient construction', () => {
+  it.each([
+    [{ ...config, endpoint: 'http://tenant.example' }, 'InvalidEndpoint'],
+    [{ ...config, appId: '' }, 'InvalidAppId'],
+    [{ ...config, scopes: ['two words'] }, 'InvalidScope'],
+    [{ ...config, resources: ['relative/path'] }, 'InvalidResource'],
+  ])('refuses an invalid config at construction with a ConfigError (%#)', (bad, reason) => {
+    const construct = () => new LogtoClient(bad);
+    expect(construct).toThrow(ConfigError);
+    expect(construct).toThrow(expect.objectContaining({ reason }));
+  });
+
+  it('refuses storage without get/set/delete and negative tunables', () => {
+    expect(() => new LogtoClient(config, { storage: {} as never })).toThrow(/options.storage/);
+    expect(() => new LogtoClient(config, { tokenExpirySkewMs: -1 })).toThrow(/tokenExpirySkewMs/);
+  });
+
+  it('fills in the reserved scopes and prompt=consent', () => {
+    const client = new LogtoClient({ ...config, scopes: ['email', 'openid'] });
+    expect(client.config.scopes).toEqual(['openid', 'offline_access', 'profile', 'email']);
+    expect(client.config.prompt).toBe('consent');
+    expect(client.config.issuer).toBe('https://fake.example/oidc');
+  });
+});
+
+describe('LogtoClient signed out', () => {
+  it('answers locally without contacting the provider', async () => {
+    const provider = fake();
+    let requests = 0;
+    const client = new LogtoClient(config, {
+      fetch: (input, init) => {
+        requests++;
+        return provider.fetch(input, init);
+      },
+      cache: new ProviderCache(),
+    });
+    expect(await client.isAuthenticated()).toBe(false);
+    expect(await client.getAccessToken()).toBeNull();
+    expect(await client.getIdToken()).toBeNull();
+    await expect(client.getIdTokenClaims()).rejects.toBeInstanceOf(NotAuthenticated);
+    await expect(client.fetchUserInfo()).rejects.toBeInstanceOf(NotAuthenticated);
+    expect(requests).toBe(0);
+  });
+
+  it('refuses a relative redirect URI with a ConfigError', async () => {
+    const client = new LogtoClient(config, { fetch: fake().fetch, cache: new ProviderCache() });
+    await expect(client.signIn({ redirectUri: '/callback' })).rejects.toMatchObject({
+      _tag: 'ConfigError',
+      reason: 'InvalidRedirectUri',
+    });
+  });
+});
+
+describe('the Effect API', () => {
+  it('runs the same operations on a layer built from the config', async () => {
+    const storage = new MemoryStorage();
+    const layer = makeLogtoLayer(config, { storage, fetch: fake().fetch, cache: new ProviderCache() });
+    const url = new URL(
+      await Effect.runPromise(Effect.provide(signIn({ redirectUri: 'https://app.example/cb' }), layer)),
+    );
+    expect(url.origin + url.pathname).toBe('https://fake.example/oidc/auth');
+    expect(url.searchParams.get('code_challenge_method')).toBe('S256');
+    const state = url.searchParams.get('state')!;
+    expect(state).toMatch(/^[\w-]{43}$/);
+    // The transaction is stored under its own key, so tabs never overwrite each other.
+    expect(JSON.parse((await storage.get(`transaction:${state}`))!)).toMatchObject({
+      state,
+      redirectUri: 'https://app.example/cb',
+    });
+  });
+});
