@@ -90,12 +90,13 @@ describe('pnpm demo in a browser', () => {
     expect(home).toContain('"custom_data"');
     await page.screenshot({ path: join(artifacts, 'demo-signed-in.png'), fullPage: true });
 
-    const token = await page.goto(
-      `${baseUrl}/api/token?resource=${encodeURIComponent('https://api.example.com')}`,
-    );
-    const body = (await token?.json()) as { accessToken: string; claims: { aud: string } };
+    const [token] = await Promise.all([
+      page.waitForResponse(/\/api\/token\?resource=/),
+      page.click('text=Token for https://api.example.com'),
+    ]);
+    const body = (await token.json()) as { accessToken: string; claims: { aud: string; scope: string } };
     expect(body.accessToken).toMatch(/^ey/);
-    expect(body.claims.aud).toBe('https://api.example.com');
+    expect(body.claims).toMatchObject({ aud: 'https://api.example.com', scope: 'read:data' });
 
     await page.goto(baseUrl);
     await page.click('text=Sign out');

@@ -57,6 +57,18 @@ export const createApp = (config: LogtoServerConfig) => {
 <pre>${pretty(claims)}</pre>
 <h2>User info</h2>
 <pre>${pretty(userInfo)}</pre>
+<h2>Access tokens</h2>
+<ul>
+  <li><a href="/api/token">Default access token</a></li>
+  ${(config.resources ?? []).map(
+    (resource) =>
+      html`<li><a href="/api/token?resource=${encodeURIComponent(resource)}">Token for ${resource}</a></li>`,
+  )}
+  ${(claims.organizations ?? []).map(
+    (id) =>
+      html`<li><a href="/api/organization-token?organizationId=${encodeURIComponent(id)}">Token for organization ${id}</a></li>`,
+  )}
+</ul>
 <p><a href="/protected">Protected page</a> · <a href="/sign-out">Sign out</a></p>`),
     );
   });

@@ -3,7 +3,7 @@
  * README's table); without `LOGTO_ENDPOINT` it starts the embedded Logto dev provider.
  */
 import { serve } from '@hono/node-server';
-import { startDevProvider } from '@logto-machine/dev-provider';
+import type { LogtoServerConfig } from '@logto-machine/hono';
 import { createApp } from './app.ts';
 
 /** A variable that is set but empty counts as unset. */
@@ -14,49 +14,59 @@ const list = (name: string) =>
     .map((item) => item.trim())
     .filter(Boolean);
 
-const fail = (message: string): never => {
+function fail(message: string): never {
   console.error(message);
   process.exit(1);
-};
+}
 
 const host = env('HOST') ?? '127.0.0.1';
 const port = Number(env('PORT') ?? 3000);
 const baseUrl = env('BASE_URL') ?? `http://${host}:${port}`;
+const endpoint = env('LOGTO_ENDPOINT');
 
-const provider = env('LOGTO_ENDPOINT') ? undefined : await startDevProvider();
-if (provider) console.log(`Logto dev provider at ${provider.url}; sign in as demo / demo-password`);
-/** A default that only the embedded dev provider's mode may use. */
-const dev = <T>(value: T, otherwise: () => T) => (provider ? value : otherwise());
+let config: LogtoServerConfig;
+if (endpoint) {
+  config = {
+    endpoint,
+    appId: env('LOGTO_APP_ID') ?? fail('Set LOGTO_APP_ID and LOGTO_APP_SECRET to your Logto app.'),
+    appSecret: env('LOGTO_APP_SECRET'),
+    scopes: list('LOGTO_SCOPES'),
+    resources: list('LOGTO_RESOURCES'),
+    baseUrl,
+    session: {
+      secrets:
+        env('SESSION_SECRET') ?? fail('Set SESSION_SECRET to 32+ random characters: openssl rand -base64 32'),
+    },
+  };
+} else {
+  // No provider given: start the embedded dev provider, and ask for everything its demo user has.
+  const { startDevProvider } = await import('@logto-machine/dev-provider');
+  const provider = await startDevProvider();
+  console.log(`Logto dev provider at ${provider.url}; sign in as demo / demo-password`);
+  config = {
+    endpoint: provider.url,
+    appId: 'demo-app',
+    appSecret: 'demo-app-secret',
+    scopes: list('LOGTO_SCOPES') ?? [
+      'email',
+      'custom_data',
+      'urn:logto:scope:organizations',
+      'urn:logto:scope:organization_roles',
+      'read:data',
+      'read:org',
+    ],
+    resources: list('LOGTO_RESOURCES') ?? ['https://api.example.com'],
+    baseUrl,
+    session: { secrets: env('SESSION_SECRET') ?? 'dev-only-session-secret-never-use-in-production' },
+  };
+}
 
-const app = createApp({
-  endpoint: env('LOGTO_ENDPOINT') ?? provider!.url,
-  appId:
-    env('LOGTO_APP_ID') ??
-    dev('demo-app', () => fail('Set LOGTO_APP_ID and LOGTO_APP_SECRET to your Logto app.')),
-  appSecret: env('LOGTO_APP_SECRET') ?? dev('demo-app-secret', () => undefined),
-  // With the dev provider, everything the demo user has: email, custom data, organizations, API permissions.
-  scopes:
-    list('LOGTO_SCOPES') ??
-    dev(
-      [
-        'email',
-        'custom_data',
-        'urn:logto:scope:organizations',
-        'urn:logto:scope:organization_roles',
-        'read:data',
-        'read:org',
-      ],
-      () => [],
-    ),
-  resources: list('LOGTO_RESOURCES') ?? dev(['https://api.example.com'], () => []),
-  baseUrl,
-  session: {
-    secrets:
-      env('SESSION_SECRET') ??
-      dev('dev-only-session-secret-never-use-in-production', () =>
-        fail('Set SESSION_SECRET to 32+ random characters, e.g. `openssl rand -base64 32`.'),
-      ),
-  },
-});
+let app: ReturnType<typeof createApp>;
+try {
+  app = createApp(config);
+} catch (error) {
+  // A ConfigError says which setting to fix.
+  fail(error instanceof Error ? error.message : String(error));
+}
 
 serve({ fetch: app.fetch, port, hostname: host }, () => console.log(`Listening on ${baseUrl}`));

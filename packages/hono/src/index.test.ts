@@ -3,7 +3,7 @@ import { type DevProvider, startDevProvider } from '@logto-machine/dev-provider'
 import { completeSignIn } from '@logto-machine/dev-provider/testing';
 import { Hono } from 'hono';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { logto, requireAuth } from './index.ts';
+import { type LogtoMiddlewareOptions, logto, requireAuth } from './index.ts';
 
 const origin = 'http://127.0.0.1:4100';
 const secret = 'a-test-session-secret-of-32-chars-or-more';
@@ -43,9 +43,9 @@ const configFor = (op: DevProvider, overrides: Partial<LogtoServerConfig> = {}):
 });
 
 /** The tutorial's app on the adapter, plus a few routes for the tests to look inside. */
-const makeApp = (config: LogtoServerConfig) => {
+const makeApp = (config: LogtoServerConfig, options?: LogtoMiddlewareOptions) => {
   const app = new Hono();
-  app.use(logto(config));
+  app.use(logto(config, options));
   app.get('/', async (c) => {
     const client = c.var.logto;
     if (!(await client.isAuthenticated()))
@@ -59,6 +59,10 @@ const makeApp = (config: LogtoServerConfig) => {
     const accessToken = await c.var.logto.getAccessToken(c.req.query('resource'));
     return c.json({ accessToken }, accessToken ? 200 : 401);
   });
+  app.get('/token-page', async (c) =>
+    c.html(`<p>${await c.var.logto.getAccessToken(c.req.query('resource'))}</p>`),
+  );
+  app.get('/rpc/protected', requireAuth(), (c) => c.text('Protected RPC'));
   app.get('/test/refresh-token', async (c) => c.json({ refreshToken: await c.var.logto.getRefreshToken() }));
   return app;
 };
@@ -275,6 +279,32 @@ describe('logto middleware', () => {
       expect(callback.headers.get('location')).toBe('/');
     },
   );
+
+  it('answers SDK errors thrown by handlers: a page for pages, JSON for APIs, never 500', async () => {
+    const browser = new Browser(makeApp(configFor(provider)));
+    await signIn(browser);
+    const unknown = encodeURIComponent('https://unknown.example.com');
+    const api = await browser.get(`/api/token?resource=${unknown}`);
+    expect(api.status).toBe(400);
+    expect((await api.json()).error).toContain('config.resources');
+    const page = await browser.get(`/token-page?resource=${unknown}`);
+    expect(page.status).toBe(400);
+    expect(page.headers.get('content-type')).toContain('text/html');
+    expect(visibleText(await page.text())).toMatch(/^Error/);
+    const json = await browser.get(`/token-page?resource=${unknown}`, { accept: 'application/json' });
+    expect(json.status).toBe(400);
+    expect(json.headers.get('content-type')).toContain('application/json');
+    // Still signed in.
+    expect((await browser.get('/protected')).status).toBe(200);
+  });
+
+  it('follows a custom API rule', async () => {
+    const browser = new Browser(
+      makeApp(configFor(provider), { isApiRequest: (c) => c.req.path.startsWith('/rpc/') }),
+    );
+    expect((await browser.get('/rpc/protected')).status).toBe(401);
+    expect((await browser.get('/api/me')).status).toBe(302);
+  });
 
   it('answers a callback with an unknown state with a 400 error page and no session', async () => {
     const browser = new Browser(makeApp(configFor(provider)));

@@ -48,7 +48,7 @@ export interface LogtoMiddlewareOptions {
 
 /**
  * The default API rule: the path is `/api` or under `/api/`, or the `Accept` header asks for JSON
- * and not for HTML (so `fetch`'s default `*∕*` and browsers' navigations count as pages).
+ * and not for HTML (so browser navigations and requests that accept anything count as pages).
  */
 export const isApiRequest = (c: Context): boolean => {
   if (/^\/api(\/|$)/.test(c.req.path)) return true;

@@ -13,7 +13,13 @@ export interface AccessTokenEntry {
   readonly scope: string;
   /** When the token stops being valid, in ms since the epoch. */
   readonly expiresAt: number;
+  /** When it was requested, in ms since the epoch (absent in sessions written before this field). */
+  readonly receivedAt?: number;
 }
+
+/** The skew for one token: at most half its lifetime, so a token shorter-lived than the skew is still reused. */
+export const effectiveSkewMs = (entry: AccessTokenEntry, skewMs: number): number =>
+  entry.receivedAt === undefined ? skewMs : Math.min(skewMs, (entry.expiresAt - entry.receivedAt) / 2);
 
 /** The tokens of a signed-in session. The ID token's claims are derived from `idToken` on demand. */
 export interface SessionTokens {
@@ -114,7 +120,7 @@ export const selectAccessToken = (
   skewMs: number,
 ): AccessTokenEntry | null => {
   const entry = tokens?.accessTokens[key];
-  return entry && entry.expiresAt - skewMs > now ? entry : null;
+  return entry && entry.expiresAt - effectiveSkewMs(entry, skewMs) > now ? entry : null;
 };
 
 /** A session with no refresh token whose ID token has expired can never be renewed. */

@@ -122,6 +122,7 @@ const received = (
     token: tokens.access_token,
     scope: tokens.scope ?? '',
     expiresAt: accessTokenExpiry(tokens, requestedAt),
+    receivedAt: requestedAt,
   },
 });
 

@@ -1,3 +1,4 @@
+/// <reference path="./oidcProviderInternals.d.ts" />
 /**
  * The oidc-provider internals the forked refresh_token grant reuses, in one file so an upgrade has
  * one place to check; Logto keeps the same seam (core/src/oidc/oidc-provider-internals.js).

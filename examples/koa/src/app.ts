@@ -1,0 +1,105 @@
+/**
+ * The Logto tutorial's app on Koa: sign in, see who you are, get access tokens, sign out.
+ * `src/server.ts` reads the environment and listens; this file is the app itself.
+ */
+import Router from '@koa/router';
+import { type LogtoServerConfig, type LogtoState, logto, requireAuth } from '@logto-machine/koa';
+import Koa, { type ParameterizedContext } from 'koa';
+
+type Context = ParameterizedContext<LogtoState>;
+
+const escape = (text: string) => text.replace(/[&<>"']/g, (char) => `&#${char.charCodeAt(0)};`);
+
+const page = (body: string) => `<!doctype html>
+<html>
+  <head><meta charset="utf-8" /><title>Logto × Koa</title></head>
+  <body>${body}</body>
+</html>`;
+
+const pretty = (value: unknown) => escape(JSON.stringify(value, null, 2));
+
+/** The first value of a query parameter (`?resource=a&resource=b` is `a`). */
+const query = (ctx: Context, name: string) => new URLSearchParams(ctx.querystring).get(name) ?? undefined;
+
+/**
+ * `{ accessToken, claims }`, or `{ accessToken: null }` with 401 when there is no token to be had,
+ * or with the status the SDK gives the error (400 for a resource that was not configured, 403 for an
+ * organization the user is not a member of).
+ */
+const tokenJson = async (
+  ctx: Context,
+  getToken: () => Promise<string | null>,
+  getClaims: () => Promise<unknown>,
+) => {
+  try {
+    const accessToken = await getToken();
+    if (!accessToken) {
+      ctx.status = 401;
+      ctx.body = { accessToken: null };
+      return;
+    }
+    ctx.body = { accessToken, claims: await getClaims() };
+  } catch (error) {
+    ctx.status = ctx.state.logtoRequest.failure(error, { api: true }).status;
+    ctx.body = { accessToken: null };
+  }
+};
+
+/** The app; `logto()` answers `/sign-in`, `/sign-up`, `/callback` and `/sign-out` itself. */
+export const createApp = (config: LogtoServerConfig) => {
+  const app = new Koa<LogtoState>();
+  app.use(logto(config));
+  const router = new Router<LogtoState>();
+
+  router.get('/', async (ctx) => {
+    const client = ctx.state.logto;
+    if (!(await client.isAuthenticated())) {
+      ctx.body = page(`<p>Not authenticated</p>
+<p><a href="/sign-in">Sign in</a> or <a href="/sign-up">sign up</a></p>`);
+      return;
+    }
+    const claims = await client.getIdTokenClaims();
+    const userInfo = await client.fetchUserInfo();
+    ctx.body = page(`<h1>Signed in</h1>
+<h2>ID token claims</h2>
+<pre>${pretty(claims)}</pre>
+<h2>User info</h2>
+<pre>${pretty(userInfo)}</pre>
+<p><a href="/protected">Protected page</a> · <a href="/sign-out">Sign out</a></p>`);
+  });
+
+  router.get('/protected', requireAuth(), (ctx) => {
+    ctx.body = page('<p>Protected page</p>');
+  });
+
+  router.get('/api/me', async (ctx) => {
+    const client = ctx.state.logto;
+    if (!(await client.isAuthenticated())) {
+      ctx.body = { isAuthenticated: false, claims: null, userInfo: null };
+      return;
+    }
+    const claims = await client.getIdTokenClaims();
+    ctx.body = { isAuthenticated: true, claims, userInfo: await client.fetchUserInfo() };
+  });
+
+  router.get('/api/token', (ctx) => {
+    const resource = query(ctx, 'resource');
+    return tokenJson(
+      ctx,
+      () => ctx.state.logto.getAccessToken(resource),
+      () => ctx.state.logto.getAccessTokenClaims(resource),
+    );
+  });
+
+  router.get('/api/organization-token', (ctx) => {
+    const organizationId = query(ctx, 'organizationId') ?? '';
+    return tokenJson(
+      ctx,
+      () => ctx.state.logto.getOrganizationToken(organizationId),
+      () => ctx.state.logto.getOrganizationTokenClaims(organizationId),
+    );
+  });
+
+  app.use(router.routes()).use(router.allowedMethods());
+  return app;
+};

@@ -1,0 +1,191 @@
+/**
+ * `@logto-machine/koa`: sign users in with Logto from a Koa app. One middleware answers the auth
+ * routes, keeps the session in encrypted cookies and gives handlers a {@link LogtoClient}; all auth
+ * logic lives in `@logto-machine/core`'s `LogtoServer`, this file only translates Koa ⇄ core.
+ *
+ * @module
+ */
+import type { TLSSocket } from 'node:tls';
+import {
+  CallbackError,
+  ConfigError,
+  DiscoveryError,
+  HttpError,
+  IdTokenError,
+  type LogtoClient,
+  type LogtoRequest,
+  type LogtoResponse,
+  LogtoServer,
+  type LogtoServerConfig,
+  NotAuthenticated,
+  SessionExpired,
+  StorageError,
+  TokenRequestError,
+  UserInfoError,
+} from '@logto-machine/core';
+import type { Context, Middleware, ParameterizedContext } from 'koa';
+
+export type {
+  LogtoClient,
+  LogtoRequest,
+  LogtoResponse,
+  LogtoRoutes,
+  LogtoServerConfig,
+} from '@logto-machine/core';
+
+/**
+ * What {@link logto} puts on `ctx.state`; type the app with it to use them in handlers.
+ *
+ * @example
+ * ```ts
+ * const app = new Koa<LogtoState>();
+ * const router = new Router<LogtoState>();
+ * ```
+ */
+export interface LogtoState {
+  /** The signed-in user's client for this request. */
+  logto: LogtoClient;
+  /** This request's view of Logto: its cookies, `requireAuth` and `failure`. */
+  logtoRequest: LogtoRequest;
+}
+
+/** Options of the {@link logto} middleware beyond the Logto configuration. */
+export interface LogtoMiddlewareOptions {
+  /**
+   * Whether a request is an API call, answered with JSON (401) rather than a redirect to sign-in.
+   * Default {@link isApiRequest}.
+   */
+  readonly isApiRequest?: (ctx: Context) => boolean;
+}
+
+/**
+ * The default API rule: the path is `/api` or under `/api/`, or the `Accept` header asks for JSON
+ * and not for HTML (so `fetch`'s default `*∕*` and browsers' navigations count as pages). The path is
+ * the request's full one (`ctx.originalUrl`), also under `koa-mount`.
+ */
+export const isApiRequest = (ctx: Context): boolean => {
+  if (/^\/api(\/|$)/.test(ctx.originalUrl.split('?', 1)[0] ?? '')) return true;
+  const accept = ctx.get('accept');
+  return accept.includes('application/json') && !accept.includes('text/html');
+};
+
+const coreErrors = [
+  CallbackError,
+  ConfigError,
+  DiscoveryError,
+  HttpError,
+  IdTokenError,
+  NotAuthenticated,
+  SessionExpired,
+  StorageError,
+  TokenRequestError,
+  UserInfoError,
+];
+
+const isCoreError = (error: unknown) => coreErrors.some((type) => error instanceof type);
+
+/** Each request's API rule, so {@link requireAuth} follows the one given to {@link logto}. */
+const apiRules = new WeakMap<LogtoRequest, (ctx: Context) => boolean>();
+
+/**
+ * The request's URL as the server received it: never `X-Forwarded-*`, even with `app.proxy` (the
+ * public origin behind a proxy is `config.baseUrl`), so a client cannot choose the redirect URI.
+ */
+const requestUrl = (ctx: ParameterizedContext): string | undefined => {
+  const host = ctx.get('host') || ctx.get(':authority');
+  const protocol = (ctx.req.socket as Partial<TLSSocket>).encrypted ? 'https' : 'http';
+  const url = `${protocol}://${host}${ctx.originalUrl}`;
+  return host && URL.canParse(url) ? url : undefined;
+};
+
+/** A core answer as the Koa response (cookies aside: {@link logto} appends them on the way out). */
+const send = (ctx: ParameterizedContext, response: LogtoResponse) => {
+  ctx.status = response.status;
+  if (response.kind === 'redirect') return ctx.redirect(response.location);
+  ctx.type = response.kind === 'json' ? 'json' : 'html';
+  ctx.body = response.body;
+};
+
+const appendCookies = (ctx: ParameterizedContext, cookies: readonly string[]) => {
+  for (const cookie of cookies) ctx.append('Set-Cookie', cookie);
+};
+
+/**
+ * The Logto middleware: answers the auth routes (`/sign-in`, `/sign-up`, `/callback`, `/sign-out`,
+ * or `config.routes`), sets `ctx.state.logto` (the request's {@link LogtoClient}) for every other
+ * route, appends the session cookies the request changed, and turns the SDK's errors thrown
+ * downstream into their HTTP answer (an ended session: pages redirect to sign-in, APIs get 401; bad
+ * input: 4xx). The configuration is checked here, once: a bad one throws a `ConfigError` when the
+ * app is built. Behind a proxy set `config.baseUrl`; `app.proxy` is not consulted.
+ *
+ * @example
+ * ```ts
+ * const app = new Koa<LogtoState>();
+ * app.use(logto({ endpoint, appId, appSecret, session: { secrets: [process.env.SESSION_SECRET!] } }));
+ * app.use(async (ctx) => {
+ *   ctx.body = (await ctx.state.logto.isAuthenticated()) ? 'Signed in' : 'Not authenticated';
+ * });
+ * ```
+ */
+export const logto = (
+  config: LogtoServerConfig,
+  options: LogtoMiddlewareOptions = {},
+): Middleware<LogtoState> => {
+  const server = new LogtoServer(config);
+  const isApi = options.isApiRequest ?? isApiRequest;
+  return async (ctx, next) => {
+    const url = requestUrl(ctx);
+    if (!url) return ctx.throw(400, 'Bad Host header or request target.');
+    const request = server.open({ url, method: ctx.method, cookie: ctx.get('cookie') });
+    const routed = await request.route();
+    if (routed) {
+      appendCookies(ctx, routed.setCookie);
+      return send(ctx, routed);
+    }
+    ctx.state.logto = request.client;
+    ctx.state.logtoRequest = request;
+    apiRules.set(request, isApi);
+    try {
+      await next();
+    } catch (error) {
+      if (!isCoreError(error)) throw error;
+      send(ctx, request.failure(error, { api: isApi(ctx) }));
+    } finally {
+      // Also before another error goes up, for the app's error handler to keep (Koa's own drops headers).
+      appendCookies(ctx, request.setCookieHeaders());
+    }
+  };
+};
+
+/** Options of {@link requireAuth}. */
+export interface RequireAuthOptions {
+  /** Answer 401 JSON instead of redirecting to sign-in; default the {@link logto} middleware's API rule. */
+  readonly api?: boolean;
+  /** Where to send signed-out users; default the sign-in route, coming back to this URL afterwards. */
+  readonly redirectTo?: string;
+}
+
+/**
+ * A guard for routes that need a signed-in user (the tutorial's `@authenticated`): signed-out pages
+ * are redirected to sign-in (and come back after it), signed-out API calls get 401. Mount it after
+ * {@link logto}; it works as app middleware and on `@koa/router` routes.
+ *
+ * @example
+ * ```ts
+ * router.get('/protected', requireAuth(), (ctx) => { ctx.body = 'Protected page'; });
+ * router.get('/api/data', requireAuth({ api: true }), (ctx) => { ctx.body = { ok: true }; });
+ * ```
+ */
+export const requireAuth = (options: RequireAuthOptions = {}): Middleware<LogtoState> => {
+  return async (ctx, next) => {
+    const request: LogtoRequest | undefined = ctx.state.logtoRequest;
+    if (!request) throw new Error('requireAuth() needs the logto() middleware mounted before it.');
+    const denied = await request.requireAuth({
+      api: options.api ?? (apiRules.get(request) ?? isApiRequest)(ctx),
+      ...(options.redirectTo === undefined ? {} : { redirectTo: options.redirectTo }),
+    });
+    // Its cookies are appended by the logto middleware, on the way out.
+    if (denied) return send(ctx, denied);
+    await next();
+  };
+};

@@ -1,0 +1,246 @@
+/**
+ * `@logto-machine/sveltekit`: sign users in with Logto from a SvelteKit app. One `handle` hook answers
+ * the auth routes, keeps the session in encrypted cookies and gives load functions, actions and
+ * endpoints a {@link LogtoClient} on `event.locals`; all auth logic lives in `@logto-machine/core`'s
+ * `LogtoServer`, this file only translates SvelteKit ⇄ core.
+ *
+ * @module
+ */
+import {
+  CallbackError,
+  ConfigError,
+  DiscoveryError,
+  HttpError,
+  type IdTokenClaims,
+  IdTokenError,
+  type LogtoClient,
+  type LogtoRequest,
+  type LogtoResponse,
+  LogtoServer,
+  type LogtoServerConfig,
+  NotAuthenticated,
+  SessionExpired,
+  StorageError,
+  TokenRequestError,
+  toHttpFailure,
+  UserInfoError,
+} from '@logto-machine/core';
+import { error, type Handle, type HandleServerError, type RequestEvent, redirect } from '@sveltejs/kit';
+
+export type {
+  IdTokenClaims,
+  LogtoClient,
+  LogtoRequest,
+  LogtoResponse,
+  LogtoRoutes,
+  LogtoServerConfig,
+} from '@logto-machine/core';
+
+/**
+ * What {@link handleLogto} puts on `event.locals`. Add it to `App.Locals` in `src/app.d.ts`, so
+ * `locals.logto` and `locals.user` are typed everywhere.
+ *
+ * @example
+ * ```ts
+ * // src/app.d.ts
+ * import type { LogtoLocals } from '@logto-machine/sveltekit';
+ *
+ * declare global {
+ *   namespace App {
+ *     interface Locals extends LogtoLocals {}
+ *   }
+ * }
+ * export {};
+ * ```
+ */
+export interface LogtoLocals {
+  /** The client for this request, on its session cookies. */
+  logto: LogtoClient;
+  /** This request's view of Logto: its cookies, `requireAuth` and `failure` (errors as HTTP answers). */
+  logtoRequest: LogtoRequest;
+  /** The signed-in user's ID-token claims, or `null` when signed out. */
+  user: IdTokenClaims | null;
+}
+
+/** Options of {@link handleLogto} beyond the Logto configuration. */
+export interface HandleLogtoOptions {
+  /**
+   * Whether a request is an API call, answered with 401 rather than a redirect to sign-in.
+   * Default {@link isApiRequest}.
+   */
+  readonly isApiRequest?: (event: RequestEvent) => boolean;
+}
+
+/**
+ * The default API rule: the path is `/api` or under `/api/`, or the `Accept` header asks for JSON
+ * and not for HTML (so `fetch`'s default `*∕*` and browsers' navigations count as pages).
+ */
+export const isApiRequest = (event: RequestEvent): boolean => {
+  if (/^\/api(\/|$)/.test(event.url.pathname)) return true;
+  const accept = event.request.headers.get('accept') ?? '';
+  return accept.includes('application/json') && !accept.includes('text/html');
+};
+
+const coreErrors = [
+  CallbackError,
+  ConfigError,
+  DiscoveryError,
+  HttpError,
+  IdTokenError,
+  NotAuthenticated,
+  SessionExpired,
+  StorageError,
+  TokenRequestError,
+  UserInfoError,
+];
+
+const isCoreError = (value: unknown) => coreErrors.some((type) => value instanceof type);
+
+/** One request's Logto state, keyed by its `locals` (the one object every event of a request shares). */
+interface RequestState {
+  readonly request: LogtoRequest;
+  readonly isApi: (event: RequestEvent) => boolean;
+  /** The SDK error a load function or endpoint let through, recorded by {@link handleLogtoError}. */
+  error?: unknown;
+}
+
+const states = new WeakMap<object, RequestState>();
+
+/** A core answer as a Response, its cookies included. */
+const toResponse = (answer: LogtoResponse): Response => {
+  const headers = new Headers();
+  if (answer.kind === 'redirect') headers.set('location', answer.location);
+  else
+    headers.set(
+      'content-type',
+      `${answer.kind === 'json' ? 'application/json' : 'text/html'}; charset=utf-8`,
+    );
+  for (const cookie of answer.setCookie) headers.append('set-cookie', cookie);
+  return new Response(answer.kind === 'redirect' ? null : answer.body, { status: answer.status, headers });
+};
+
+/** `response` with `cookies` appended (to a copy when its headers are immutable, as `fetch`'s are). */
+const withCookies = (response: Response, cookies: readonly string[]): Response => {
+  if (cookies.length === 0) return response;
+  let target = response;
+  try {
+    target.headers.append('set-cookie', cookies[0]!);
+  } catch {
+    target = new Response(response.body, response);
+    target.headers.append('set-cookie', cookies[0]!);
+  }
+  for (const cookie of cookies.slice(1)) target.headers.append('set-cookie', cookie);
+  return target;
+};
+
+/**
+ * The Logto `handle` hook: answers the auth routes (`/sign-in`, `/sign-up`, `/callback`, `/sign-out`,
+ * or `config.routes`), sets `event.locals.logto` (the request's {@link LogtoClient}) and
+ * `event.locals.user` for every other route, and appends the session cookies the request changed to
+ * its response — whatever produced it: a page, an endpoint, an action, a thrown `redirect()` or
+ * `error()`. Compose it with others through `sequence`. The configuration is checked here, once: a bad
+ * one throws a `ConfigError` when the server starts.
+ *
+ * @example
+ * ```ts
+ * // src/hooks.server.ts
+ * import { env } from '$env/dynamic/private';
+ * import { handleLogto, handleLogtoError } from '@logto-machine/sveltekit';
+ *
+ * export const handle = handleLogto({
+ *   endpoint: env.LOGTO_ENDPOINT,
+ *   appId: env.LOGTO_APP_ID,
+ *   appSecret: env.LOGTO_APP_SECRET,
+ *   session: { secrets: [env.SESSION_SECRET] },
+ * });
+ * export const handleError = handleLogtoError();
+ * ```
+ */
+export const handleLogto = (config: LogtoServerConfig, options: HandleLogtoOptions = {}): Handle => {
+  const server = new LogtoServer(config);
+  const isApi = options.isApiRequest ?? isApiRequest;
+  return async ({ event, resolve }) => {
+    const request = server.open({
+      url: event.url.href,
+      method: event.request.method,
+      cookie: event.request.headers.get('cookie'),
+    });
+    const routed = await request.route();
+    if (routed) return toResponse(routed);
+
+    const state: RequestState = { request, isApi };
+    states.set(event.locals, state);
+    const locals = event.locals as LogtoLocals;
+    locals.logto = request.client;
+    locals.logtoRequest = request;
+    try {
+      locals.user = (await request.client.isAuthenticated()) ? await request.client.getIdTokenClaims() : null;
+    } catch (failure) {
+      return toResponse(request.failure(failure, { api: isApi(event) }));
+    }
+
+    const response = await resolve(event);
+    if (isCoreError(state.error)) {
+      const answer = request.failure(state.error, { api: isApi(event) });
+      // A client-side navigation's data request can follow a redirect (SvelteKit turns it into one it
+      // understands), but not an HTML or JSON answer in place of its data.
+      if (!event.isDataRequest || answer.kind === 'redirect') return toResponse(answer);
+    }
+    return withCookies(response, request.setCookieHeaders());
+  };
+};
+
+/**
+ * The Logto `handleError` hook: an SDK error that a load function, action or endpoint lets through
+ * gets its HTTP answer from {@link handleLogto} (an ended session: pages redirect to sign-in, APIs
+ * get 401; bad input: 4xx; an unreachable provider: 502) instead of a 500. Other errors go to `next`.
+ *
+ * @example
+ * ```ts
+ * // src/hooks.server.ts
+ * export const handleError = handleLogtoError(({ error }) => console.error(error));
+ * ```
+ */
+export const handleLogtoError =
+  (next?: HandleServerError): HandleServerError =>
+  (input) => {
+    const state = states.get(input.event.locals);
+    if (!state || !isCoreError(input.error)) return next?.(input);
+    state.error = input.error;
+    return { message: toHttpFailure(input.error).message } as App.Error;
+  };
+
+/** Options of {@link requireAuth}. */
+export interface RequireAuthOptions {
+  /** Throw `error(401)` instead of redirecting to sign-in; default {@link handleLogto}'s API rule. */
+  readonly api?: boolean;
+  /** Where to send signed-out users; default the sign-in route, coming back to this URL afterwards. */
+  readonly redirectTo?: string;
+}
+
+/**
+ * A guard for load functions, actions and endpoints that need a signed-in user (the tutorial's
+ * `@authenticated`): returns the user's ID-token claims, or throws SvelteKit's `redirect(302)` to
+ * sign-in (which comes back here afterwards), or `error(401)` for API calls.
+ *
+ * @example
+ * ```ts
+ * // src/routes/protected/+page.server.ts
+ * export const load = async (event) => ({ user: await requireAuth(event) });
+ * ```
+ */
+export const requireAuth = async (
+  event: RequestEvent,
+  options: RequireAuthOptions = {},
+): Promise<IdTokenClaims> => {
+  const state = states.get(event.locals);
+  if (!state) throw new Error('requireAuth() needs handleLogto() as the handle hook in src/hooks.server.ts.');
+  const denied = await state.request.requireAuth({
+    api: options.api ?? state.isApi(event),
+    ...(options.redirectTo === undefined ? {} : { redirectTo: options.redirectTo }),
+  });
+  // Its cookies are appended by handleLogto, on the way out.
+  if (denied?.kind === 'redirect') redirect(302, denied.location);
+  if (denied) error(denied.status, { message: 'Sign in to use this.' });
+  return state.request.client.getIdTokenClaims();
+};
