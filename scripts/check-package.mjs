@@ -8,6 +8,9 @@ import { join } from 'node:path';
 const run = (command, args) => execFileSync(command, args, { stdio: 'inherit' });
 const destination = mkdtempSync(join(tmpdir(), 'pack-'));
 run('npx', ['-y', 'pnpm@10.34.8', 'pack', '--pack-destination', destination]);
-const tarball = join(destination, readdirSync(destination).find((file) => file.endsWith('.tgz')));
+const tarball = join(
+  destination,
+  readdirSync(destination).find((file) => file.endsWith('.tgz')),
+);
 run('npx', ['publint', '--strict', tarball]);
 run('npx', ['attw', tarball, '--profile', 'esm-only']);

@@ -8,7 +8,7 @@ import Koa, { type ParameterizedContext } from 'koa';
 
 type Context = ParameterizedContext<LogtoState>;
 
-const escape = (text: string) => text.replace(/[&<>"']/g, (char) => `&#${char.charCodeAt(0)};`);
+const escapeHtml = (text: string) => text.replace(/[&<>"']/g, (char) => `&#${char.charCodeAt(0)};`);
 
 const page = (body: string) => `<!doctype html>
 <html>
@@ -16,7 +16,7 @@ const page = (body: string) => `<!doctype html>
   <body>${body}</body>
 </html>`;
 
-const pretty = (value: unknown) => escape(JSON.stringify(value, null, 2));
+const pretty = (value: unknown) => escapeHtml(JSON.stringify(value, null, 2));
 
 /** The first value of a query parameter (`?resource=a&resource=b` is `a`). */
 const query = (ctx: Context, name: string) => new URLSearchParams(ctx.querystring).get(name) ?? undefined;

@@ -412,7 +412,7 @@ describe('logto middleware', () => {
     },
   );
 
-  it('takes the public origin from baseUrl only, never from X-Forwarded-* (even with app.proxy)', async () => {
+  it('takes the public origin from baseUrl, never from X-Forwarded-* (even with app.proxy)', async () => {
     const app = routerApp(configFor(provider));
     app.proxy = true;
     const origin = await listen(app);
@@ -462,9 +462,12 @@ describe('logto middleware', () => {
     expect(page.status).toBe(400);
     expect(page.headers.get('content-type')).toContain('text/html');
     expect(visibleText(await page.text())).toMatch(/^Error/);
-    const json = await browser.get(`/page/token?resource=${encodeURIComponent('https://unknown.example.com')}`, {
-      accept: 'application/json',
-    });
+    const json = await browser.get(
+      `/page/token?resource=${encodeURIComponent('https://unknown.example.com')}`,
+      {
+        accept: 'application/json',
+      },
+    );
     expect(json.status).toBe(400);
     expect(json.headers.get('content-type')).toContain('application/json');
 

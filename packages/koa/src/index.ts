@@ -60,8 +60,8 @@ export interface LogtoMiddlewareOptions {
 
 /**
  * The default API rule: the path is `/api` or under `/api/`, or the `Accept` header asks for JSON
- * and not for HTML (so `fetch`'s default `*∕*` and browsers' navigations count as pages). The path is
- * the request's full one (`ctx.originalUrl`), also under `koa-mount`.
+ * and not for HTML (so browser navigations and requests that accept anything count as pages). The
+ * path is the request's full one (`ctx.originalUrl`, which `koa-mount` leaves alone).
  */
 export const isApiRequest = (ctx: Context): boolean => {
   if (/^\/api(\/|$)/.test(ctx.originalUrl.split('?', 1)[0] ?? '')) return true;

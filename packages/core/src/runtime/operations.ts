@@ -5,7 +5,13 @@
  */
 import * as Effect from 'effect/Effect';
 import { CallbackError, ConfigError, NotAuthenticated, SessionExpired, UserInfoError } from '../errors.ts';
-import { effectiveSkewMs, isInvalidGrant, isSessionOver, type SessionContext, selectAccessToken } from '../machine/context.ts';
+import {
+  effectiveSkewMs,
+  isInvalidGrant,
+  isSessionOver,
+  type SessionContext,
+  selectAccessToken,
+} from '../machine/context.ts';
 import type { SessionEvent } from '../machine/events.ts';
 import { accessTokenKey, decodeAccessTokenClaims } from '../oidc/accessToken.ts';
 import { encodeBase64Url } from '../oidc/base64url.ts';
@@ -206,7 +212,8 @@ const refreshUnderLock = (refreshToken: string, target: TokenTarget, key: string
       const received = { ...recorded.received, refreshToken: recorded.nextRefreshToken };
       const covers =
         received.accessTokenKey === key &&
-        received.accessToken.expiresAt - effectiveSkewMs(received.accessToken, settings.tokenExpirySkewMs) > clock.now();
+        received.accessToken.expiresAt - effectiveSkewMs(received.accessToken, settings.tokenExpirySkewMs) >
+          clock.now();
       if (covers || recorded.nextRefreshToken !== refreshToken) {
         yield* run(loaded, { type: 'app.tokensAdopted', received });
         return covers ? { token: received.accessToken.token } : ('rotated' as const);

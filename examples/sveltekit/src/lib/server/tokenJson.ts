@@ -1,0 +1,21 @@
+import { json } from '@sveltejs/kit';
+
+/**
+ * `{ accessToken, claims }`, or `{ accessToken: null }` with 401 when there is no token to be had,
+ * or with the status the SDK gives the error (400 for a resource that was not configured, 403 for an
+ * organization the user is not a member of).
+ */
+export const tokenJson = async (
+  locals: App.Locals,
+  getToken: () => Promise<string | null>,
+  getClaims: () => Promise<unknown>,
+): Promise<Response> => {
+  try {
+    const accessToken = await getToken();
+    if (!accessToken) return json({ accessToken: null }, { status: 401 });
+    return json({ accessToken, claims: await getClaims() });
+  } catch (error) {
+    const { status } = locals.logtoRequest.failure(error, { api: true });
+    return json({ accessToken: null }, { status });
+  }
+};
