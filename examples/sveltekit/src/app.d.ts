@@ -6,5 +6,3 @@ declare global {
     interface Locals extends LogtoLocals {}
   }
 }
-
-export {};

@@ -125,3 +125,20 @@ export type LogtoMachineError =
   | NotAuthenticated
   | StorageError
   | HttpError;
+
+const errorClasses = [
+  ConfigError,
+  DiscoveryError,
+  CallbackError,
+  IdTokenError,
+  TokenRequestError,
+  UserInfoError,
+  SessionExpired,
+  NotAuthenticated,
+  StorageError,
+  HttpError,
+];
+
+/** Whether `error` is one of the SDK's tagged errors (adapters answer those, and rethrow the rest). */
+export const isLogtoMachineError = (error: unknown): error is LogtoMachineError =>
+  errorClasses.some((errorClass) => error instanceof errorClass);

@@ -11,6 +11,7 @@ export {
   DiscoveryError,
   HttpError,
   IdTokenError,
+  isLogtoMachineError,
   type LogtoMachineError,
   NotAuthenticated,
   SessionExpired,

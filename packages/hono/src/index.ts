@@ -6,21 +6,12 @@
  * @module
  */
 import {
-  CallbackError,
-  ConfigError,
-  DiscoveryError,
-  HttpError,
-  IdTokenError,
+  isLogtoMachineError,
   type LogtoClient,
   type LogtoRequest,
   type LogtoResponse,
   LogtoServer,
   type LogtoServerConfig,
-  NotAuthenticated,
-  SessionExpired,
-  StorageError,
-  TokenRequestError,
-  UserInfoError,
 } from '@logto-machine/core';
 import type { Context, MiddlewareHandler } from 'hono';
 import type { ContentfulStatusCode } from 'hono/utils/http-status';
@@ -55,21 +46,6 @@ export const isApiRequest = (c: Context): boolean => {
   const accept = c.req.header('accept') ?? '';
   return accept.includes('application/json') && !accept.includes('text/html');
 };
-
-const coreErrors = [
-  CallbackError,
-  ConfigError,
-  DiscoveryError,
-  HttpError,
-  IdTokenError,
-  NotAuthenticated,
-  SessionExpired,
-  StorageError,
-  TokenRequestError,
-  UserInfoError,
-];
-
-const isCoreError = (error: unknown) => coreErrors.some((type) => error instanceof type);
 
 /** Each request's API rule, so {@link requireAuth} follows the one given to {@link logto}. */
 const apiRules = new WeakMap<LogtoRequest, (c: Context) => boolean>();
@@ -118,7 +94,7 @@ export const logto = (config: LogtoServerConfig, options: LogtoMiddlewareOptions
     apiRules.set(request, isApi);
     await next();
     // Hono catches what handlers throw and hands it to `app.onError`; SDK errors get their own answer.
-    if (isCoreError(c.error)) c.res = send(c, request.failure(c.error, { api: isApi(c) }));
+    if (isLogtoMachineError(c.error)) c.res = send(c, request.failure(c.error, { api: isApi(c) }));
     appendCookies(c, request.setCookieHeaders());
   };
 };
