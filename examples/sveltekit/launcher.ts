@@ -17,8 +17,8 @@ const baseUrl = env('BASE_URL') ?? `http://${host}:${port}`;
 // adapter-node listens on HOST:PORT and takes the public origin from ORIGIN.
 Object.assign(process.env, { HOST: host, PORT: port, BASE_URL: baseUrl, ORIGIN: env('ORIGIN') ?? baseUrl });
 
-if (!env('LOGTO_ENDPOINT')) {
-  const provider = await startDevProvider();
+const provider = env('LOGTO_ENDPOINT') ? undefined : await startDevProvider();
+if (provider) {
   console.log(`Logto dev provider at ${provider.url}; sign in as demo / demo-password`);
   // With the dev provider, everything the demo user has: email, custom data, organizations, API permissions.
   Object.assign(process.env, {
@@ -39,4 +39,6 @@ if (process.argv[2] === 'dev') {
 } else {
   // The server `vite build` wrote; it reads the environment set above.
   await import(new URL('./build/index.js', import.meta.url).href);
+  // adapter-node closes its server on SIGINT/SIGTERM; the embedded provider would keep the process alive.
+  process.on('sveltekit:shutdown', () => void provider?.stop().finally(() => process.exit(0)));
 }

@@ -47,9 +47,6 @@ export const isApiRequest = (c: Context): boolean => {
   return accept.includes('application/json') && !accept.includes('text/html');
 };
 
-/** Each request's API rule, so {@link requireAuth} follows the one given to {@link logto}. */
-const apiRules = new WeakMap<LogtoRequest, (c: Context) => boolean>();
-
 /** A core answer as a Hono response (with the headers set on `c` so far, but not the answer's cookies). */
 const send = (c: Context, response: LogtoResponse): Response => {
   if (response.kind === 'redirect') return c.redirect(response.location, response.status);
@@ -83,7 +80,12 @@ export const logto = (config: LogtoServerConfig, options: LogtoMiddlewareOptions
   const server = new LogtoServer(config);
   const isApi = options.isApiRequest ?? isApiRequest;
   return async (c, next) => {
-    const request = server.open({ url: c.req.url, method: c.req.method, cookie: c.req.header('cookie') });
+    const request = server.open({
+      url: c.req.url,
+      method: c.req.method,
+      cookie: c.req.header('cookie'),
+      api: isApi(c),
+    });
     const routed = await request.route();
     if (routed) {
       appendCookies(c, routed.setCookie);
@@ -91,10 +93,9 @@ export const logto = (config: LogtoServerConfig, options: LogtoMiddlewareOptions
     }
     c.set('logto', request.client);
     c.set('logtoRequest', request);
-    apiRules.set(request, isApi);
     await next();
     // Hono catches what handlers throw and hands it to `app.onError`; SDK errors get their own answer.
-    if (isLogtoMachineError(c.error)) c.res = send(c, request.failure(c.error, { api: isApi(c) }));
+    if (isLogtoMachineError(c.error)) c.res = send(c, request.failure(c.error));
     appendCookies(c, request.setCookieHeaders());
   };
 };
@@ -122,10 +123,7 @@ export const requireAuth = (options: RequireAuthOptions = {}): MiddlewareHandler
   return async (c, next) => {
     const request = c.get('logtoRequest');
     if (!request) throw new Error('requireAuth() needs the logto() middleware mounted before it.');
-    const denied = await request.requireAuth({
-      api: options.api ?? (apiRules.get(request) ?? isApiRequest)(c),
-      ...(options.redirectTo === undefined ? {} : { redirectTo: options.redirectTo }),
-    });
+    const denied = await request.requireAuth(options);
     // Its cookies are appended by the logto middleware, on the way out.
     if (denied) return send(c, denied);
     await next();

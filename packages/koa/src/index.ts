@@ -7,21 +7,12 @@
  */
 import type { TLSSocket } from 'node:tls';
 import {
-  CallbackError,
-  ConfigError,
-  DiscoveryError,
-  HttpError,
-  IdTokenError,
+  isLogtoMachineError,
   type LogtoClient,
   type LogtoRequest,
   type LogtoResponse,
   LogtoServer,
   type LogtoServerConfig,
-  NotAuthenticated,
-  SessionExpired,
-  StorageError,
-  TokenRequestError,
-  UserInfoError,
 } from '@logto-machine/core';
 import type { Context, Middleware, ParameterizedContext } from 'koa';
 
@@ -68,24 +59,6 @@ export const isApiRequest = (ctx: Context): boolean => {
   const accept = ctx.get('accept');
   return accept.includes('application/json') && !accept.includes('text/html');
 };
-
-const coreErrors = [
-  CallbackError,
-  ConfigError,
-  DiscoveryError,
-  HttpError,
-  IdTokenError,
-  NotAuthenticated,
-  SessionExpired,
-  StorageError,
-  TokenRequestError,
-  UserInfoError,
-];
-
-const isCoreError = (error: unknown) => coreErrors.some((type) => error instanceof type);
-
-/** Each request's API rule, so {@link requireAuth} follows the one given to {@link logto}. */
-const apiRules = new WeakMap<LogtoRequest, (ctx: Context) => boolean>();
 
 /**
  * The request's URL as the server received it: never `X-Forwarded-*`, even with `app.proxy` (the
@@ -136,7 +109,7 @@ export const logto = (
   return async (ctx, next) => {
     const url = requestUrl(ctx);
     if (!url) return ctx.throw(400, 'Bad Host header or request target.');
-    const request = server.open({ url, method: ctx.method, cookie: ctx.get('cookie') });
+    const request = server.open({ url, method: ctx.method, cookie: ctx.get('cookie'), api: isApi(ctx) });
     const routed = await request.route();
     if (routed) {
       appendCookies(ctx, routed.setCookie);
@@ -144,12 +117,11 @@ export const logto = (
     }
     ctx.state.logto = request.client;
     ctx.state.logtoRequest = request;
-    apiRules.set(request, isApi);
     try {
       await next();
     } catch (error) {
-      if (!isCoreError(error)) throw error;
-      send(ctx, request.failure(error, { api: isApi(ctx) }));
+      if (!isLogtoMachineError(error)) throw error;
+      send(ctx, request.failure(error));
     } finally {
       // Also before another error goes up, for the app's error handler to keep (Koa's own drops headers).
       appendCookies(ctx, request.setCookieHeaders());
@@ -180,10 +152,7 @@ export const requireAuth = (options: RequireAuthOptions = {}): Middleware<LogtoS
   return async (ctx, next) => {
     const request: LogtoRequest | undefined = ctx.state.logtoRequest;
     if (!request) throw new Error('requireAuth() needs the logto() middleware mounted before it.');
-    const denied = await request.requireAuth({
-      api: options.api ?? (apiRules.get(request) ?? isApiRequest)(ctx),
-      ...(options.redirectTo === undefined ? {} : { redirectTo: options.redirectTo }),
-    });
+    const denied = await request.requireAuth(options);
     // Its cookies are appended by the logto middleware, on the way out.
     if (denied) return send(ctx, denied);
     await next();

@@ -135,11 +135,11 @@ const withCookies = (response: Response, cookies: readonly string[]): Response =
 
 /**
  * The Logto `handle` hook: answers the auth routes (`/sign-in`, `/sign-up`, `/callback`, `/sign-out`,
- * or `config.routes`), sets `event.locals.logto` (the request's {@link LogtoClient}) and
- * `event.locals.user` for every other route, and appends the session cookies the request changed to
- * its response — whatever produced it: a page, an endpoint, an action, a thrown `redirect()` or
- * `error()`. Compose it with others through `sequence`. The configuration is checked here, once: a bad
- * one throws a `ConfigError` when the server starts.
+ * or `config.routes`), sets {@link LogtoLocals} (`event.locals.logto`, `.logtoRequest`, `.user`) for
+ * every other route, and appends the session cookies the request changed to its response — whatever
+ * produced it: a page, an endpoint, an action, a thrown `redirect()` or `error()`. Compose it with
+ * others through `sequence`. The configuration is checked here, once: a bad one throws a
+ * `ConfigError` when the server starts.
  *
  * @example
  * ```ts
@@ -148,10 +148,10 @@ const withCookies = (response: Response, cookies: readonly string[]): Response =
  * import { handleLogto, handleLogtoError } from '@logto-machine/sveltekit';
  *
  * export const handle = handleLogto({
- *   endpoint: env.LOGTO_ENDPOINT,
- *   appId: env.LOGTO_APP_ID,
+ *   endpoint: env.LOGTO_ENDPOINT!,
+ *   appId: env.LOGTO_APP_ID!,
  *   appSecret: env.LOGTO_APP_SECRET,
- *   session: { secrets: [env.SESSION_SECRET] },
+ *   session: { secrets: [env.SESSION_SECRET!] },
  * });
  * export const handleError = handleLogtoError();
  * ```
@@ -186,6 +186,8 @@ export const handleLogto = (config: LogtoServerConfig, options: HandleLogtoOptio
       // understands), but not an HTML or JSON answer in place of its data.
       if (!event.isDataRequest || answer.kind === 'redirect') return toResponse(answer);
     }
+    // Raw, as the core wrote them (chunks, deletions of stale chunks, attributes): `event.cookies`
+    // would re-encode the values, and a thrown `redirect()` passes through here all the same.
     return withCookies(response, request.setCookieHeaders());
   };
 };

@@ -50,6 +50,8 @@ export interface LogtoRequestInput {
   readonly url: string;
   readonly method: string;
   readonly cookie: string | null | undefined;
+  /** Whether the request is an API call (answered with JSON and 401) rather than a page; default false. */
+  readonly api?: boolean;
 }
 
 const defaultRoutes: LogtoRoutes = {
@@ -116,7 +118,7 @@ export class LogtoServer {
     const base = this.#baseUrl ?? new URL(url.origin);
     const session = this.#sessions.open(input.cookie, { secure: base.protocol === 'https:' });
     const client = new LogtoClient(this.config, { ...this.config.clientOptions, storage: session });
-    return new LogtoRequest(this, client, session, url, base, input.method.toUpperCase());
+    return new LogtoRequest(this, client, session, url, base, input.method.toUpperCase(), input.api ?? false);
   }
 }
 
@@ -131,6 +133,8 @@ export class LogtoRequest {
     /** The app's public origin. */
     readonly baseUrl: URL,
     readonly method: string,
+    /** Whether this request is an API call: the default of `requireAuth` and `failure`. */
+    readonly api: boolean,
   ) {}
 
   /** `Set-Cookie` values for what this request changed; the adapter appends them to its response. */
@@ -211,7 +215,7 @@ export class LogtoRequest {
    */
   async requireAuth(options: { api?: boolean; redirectTo?: string } = {}): Promise<LogtoResponse | null> {
     if (await this.client.isAuthenticated()) return null;
-    if (options.api) {
+    if (options.api ?? this.api) {
       return {
         kind: 'json',
         status: 401,
@@ -226,10 +230,11 @@ export class LogtoRequest {
    * Any error as the answer it calls for — the one place errors become HTTP. An ended session sends
    * pages to sign-in and gives APIs 401; bad input is 4xx; an unreachable provider 502.
    */
-  failure(error: unknown, options: { api: boolean }): LogtoResponse {
+  failure(error: unknown, options: { api?: boolean } = {}): LogtoResponse {
+    const api = options.api ?? this.api;
     const failure = toHttpFailure(error);
     const setCookie = this.setCookieHeaders();
-    if (failure.signInAgain && !options.api) {
+    if (failure.signInAgain && !api) {
       return {
         kind: 'redirect',
         status: 302,
@@ -237,7 +242,7 @@ export class LogtoRequest {
         setCookie,
       };
     }
-    if (options.api) {
+    if (api) {
       return {
         kind: 'json',
         status: failure.status,
