@@ -7,23 +7,14 @@
  * @module
  */
 import {
-  CallbackError,
-  ConfigError,
-  DiscoveryError,
-  HttpError,
   type IdTokenClaims,
-  IdTokenError,
+  isLogtoMachineError,
   type LogtoClient,
   type LogtoRequest,
   type LogtoResponse,
   LogtoServer,
   type LogtoServerConfig,
-  NotAuthenticated,
-  SessionExpired,
-  StorageError,
-  TokenRequestError,
   toHttpFailure,
-  UserInfoError,
 } from '@logto-machine/core';
 import { error, type Handle, type HandleServerError, type RequestEvent, redirect } from '@sveltejs/kit';
 
@@ -81,56 +72,40 @@ export const isApiRequest = (event: RequestEvent): boolean => {
   return accept.includes('application/json') && !accept.includes('text/html');
 };
 
-const coreErrors = [
-  CallbackError,
-  ConfigError,
-  DiscoveryError,
-  HttpError,
-  IdTokenError,
-  NotAuthenticated,
-  SessionExpired,
-  StorageError,
-  TokenRequestError,
-  UserInfoError,
-];
+/** The SDK error a load function, action or endpoint let through, recorded by {@link handleLogtoError}. */
+const failures = new WeakMap<object, unknown>();
 
-const isCoreError = (value: unknown) => coreErrors.some((type) => value instanceof type);
+/** The request {@link handleLogto} opened, from `locals` (the one object every event of a request shares). */
+const logtoRequestOf = (locals: object): LogtoRequest | undefined =>
+  (locals as Partial<LogtoLocals>).logtoRequest;
 
-/** One request's Logto state, keyed by its `locals` (the one object every event of a request shares). */
-interface RequestState {
-  readonly request: LogtoRequest;
-  readonly isApi: (event: RequestEvent) => boolean;
-  /** The SDK error a load function or endpoint let through, recorded by {@link handleLogtoError}. */
-  error?: unknown;
-}
+const contentTypes = { json: 'application/json; charset=utf-8', page: 'text/html; charset=utf-8' };
 
-const states = new WeakMap<object, RequestState>();
+const appendCookies = (headers: Headers, cookies: readonly string[]) => {
+  for (const cookie of cookies) headers.append('set-cookie', cookie);
+};
 
 /** A core answer as a Response, its cookies included. */
 const toResponse = (answer: LogtoResponse): Response => {
   const headers = new Headers();
   if (answer.kind === 'redirect') headers.set('location', answer.location);
-  else
-    headers.set(
-      'content-type',
-      `${answer.kind === 'json' ? 'application/json' : 'text/html'}; charset=utf-8`,
-    );
-  for (const cookie of answer.setCookie) headers.append('set-cookie', cookie);
+  else headers.set('content-type', contentTypes[answer.kind]);
+  appendCookies(headers, answer.setCookie);
   return new Response(answer.kind === 'redirect' ? null : answer.body, { status: answer.status, headers });
 };
 
-/** `response` with `cookies` appended (to a copy when its headers are immutable, as `fetch`'s are). */
+/** `response` with `cookies` appended. */
 const withCookies = (response: Response, cookies: readonly string[]): Response => {
   if (cookies.length === 0) return response;
-  let target = response;
   try {
-    target.headers.append('set-cookie', cookies[0]!);
+    appendCookies(response.headers, cookies);
+    return response;
   } catch {
-    target = new Response(response.body, response);
-    target.headers.append('set-cookie', cookies[0]!);
+    // An endpoint returned a `fetch` response: its headers are immutable (the first append threw).
+    const copy = new Response(response.body, response);
+    appendCookies(copy.headers, cookies);
+    return copy;
   }
-  for (const cookie of cookies.slice(1)) target.headers.append('set-cookie', cookie);
-  return target;
 };
 
 /**
@@ -164,24 +139,24 @@ export const handleLogto = (config: LogtoServerConfig, options: HandleLogtoOptio
       url: event.url.href,
       method: event.request.method,
       cookie: event.request.headers.get('cookie'),
+      api: isApi(event),
     });
     const routed = await request.route();
     if (routed) return toResponse(routed);
 
-    const state: RequestState = { request, isApi };
-    states.set(event.locals, state);
     const locals = event.locals as LogtoLocals;
     locals.logto = request.client;
     locals.logtoRequest = request;
     try {
       locals.user = (await request.client.isAuthenticated()) ? await request.client.getIdTokenClaims() : null;
     } catch (failure) {
-      return toResponse(request.failure(failure, { api: isApi(event) }));
+      return toResponse(request.failure(failure));
     }
 
     const response = await resolve(event);
-    if (isCoreError(state.error)) {
-      const answer = request.failure(state.error, { api: isApi(event) });
+    const failure = failures.get(event.locals);
+    if (failure !== undefined) {
+      const answer = request.failure(failure);
       // A client-side navigation's data request can follow a redirect (SvelteKit turns it into one it
       // understands), but not an HTML or JSON answer in place of its data.
       if (!event.isDataRequest || answer.kind === 'redirect') return toResponse(answer);
@@ -206,9 +181,8 @@ export const handleLogto = (config: LogtoServerConfig, options: HandleLogtoOptio
 export const handleLogtoError =
   (next?: HandleServerError): HandleServerError =>
   (input) => {
-    const state = states.get(input.event.locals);
-    if (!state || !isCoreError(input.error)) return next?.(input);
-    state.error = input.error;
+    if (!logtoRequestOf(input.event.locals) || !isLogtoMachineError(input.error)) return next?.(input);
+    failures.set(input.event.locals, input.error);
     return { message: toHttpFailure(input.error).message } as App.Error;
   };
 
@@ -235,14 +209,12 @@ export const requireAuth = async (
   event: RequestEvent,
   options: RequireAuthOptions = {},
 ): Promise<IdTokenClaims> => {
-  const state = states.get(event.locals);
-  if (!state) throw new Error('requireAuth() needs handleLogto() as the handle hook in src/hooks.server.ts.');
-  const denied = await state.request.requireAuth({
-    api: options.api ?? state.isApi(event),
-    ...(options.redirectTo === undefined ? {} : { redirectTo: options.redirectTo }),
-  });
+  const request = logtoRequestOf(event.locals);
+  if (!request)
+    throw new Error('requireAuth() needs handleLogto() as the handle hook in src/hooks.server.ts.');
+  const denied = await request.requireAuth(options);
   // Its cookies are appended by handleLogto, on the way out.
   if (denied?.kind === 'redirect') redirect(302, denied.location);
   if (denied) error(denied.status, { message: 'Sign in to use this.' });
-  return state.request.client.getIdTokenClaims();
+  return request.client.getIdTokenClaims();
 };
