@@ -5,18 +5,20 @@
  */
 import { randomBytes } from 'node:crypto';
 import { type DevProvider, startDevProvider } from '@logto-machine/dev-provider';
-import { CookieJar, completeSignIn, completeSignOut } from '@logto-machine/dev-provider/testing';
 import {
   Browser,
+  CookieJar,
+  completeSignIn,
+  completeSignOut,
   decodeEntities,
-  freePort,
   jwtPayload,
   locationOf,
   visibleText,
-} from '@logto-machine/example-contract';
+} from '@logto-machine/dev-provider/testing';
+import { freePort, type RunningProcess } from '@logto-machine/example-contract';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { bundleWorker } from './build.ts';
-import { launches, type RunningServer, type RuntimeName, startServer } from './runtimes.ts';
+import { launches, type RuntimeName, startServer } from './runtimes.ts';
 
 const resource = 'https://api.example.com';
 const user = { username: 'demo', password: 'demo-password' };
@@ -24,7 +26,7 @@ const runtimes: RuntimeName[] = ['node', 'bun', 'deno', 'workerd'];
 
 describe('the Hono example signs in and out on every runtime', () => {
   let provider: DevProvider;
-  const servers = new Set<RunningServer>();
+  const servers = new Set<RunningProcess>();
   const timings: string[] = [];
 
   beforeAll(async () => {

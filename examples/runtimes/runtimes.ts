@@ -1,16 +1,16 @@
 /**
  * The runtimes of the matrix: where each one's binary is (always this package's `node_modules`, never
  * the PATH), the command that serves the bundle on it, and running that command as a process group
- * that can be waited for and killed whole.
+ * (with the example contract's `startProcess`) that can be waited for and killed whole.
  *
  * @module
  */
-import { type ChildProcess, spawn, spawnSync } from 'node:child_process';
+import { spawnSync } from 'node:child_process';
 import { existsSync, realpathSync } from 'node:fs';
 import { createRequire } from 'node:module';
-import { connect } from 'node:net';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { type RunningProcess, startProcess } from '@logto-machine/example-contract';
 
 export type RuntimeName = 'node' | 'bun' | 'deno' | 'workerd';
 
@@ -132,105 +132,22 @@ export const launches: Record<RuntimeName, () => Launch> = {
   },
 };
 
-/** A runtime serving the bundle. */
-export interface RunningServer {
-  /** Its stdout and stderr so far. */
-  output(): string;
-  /** Kills its whole process group (Miniflare's workerd included) and waits for it to exit. */
-  stop(): Promise<void>;
-}
-
-const accepts = (port: number) =>
-  new Promise<boolean>((resolve) => {
-    const socket = connect({ port, host: '127.0.0.1' });
-    socket.once('connect', () => {
-      socket.destroy();
-      resolve(true);
-    });
-    socket.once('error', () => resolve(false));
-  });
-
-const exited = (child: ChildProcess, ms: number) =>
-  new Promise<boolean>((resolve) => {
-    if (child.exitCode !== null || child.signalCode !== null) return resolve(true);
-    const timer = setTimeout(() => resolve(false), ms);
-    child.once('exit', () => {
-      clearTimeout(timer);
-      resolve(true);
-    });
-  });
-
-const killGroup = (child: ChildProcess, signal: NodeJS.Signals) => {
-  try {
-    process.kill(-child.pid!, signal);
-  } catch {
-    // Already gone.
-  }
-};
-
-/** Every process group started and not yet stopped, killed if this process exits first. */
-const running = new Set<ChildProcess>();
-process.once('exit', () => {
-  for (const child of running) killGroup(child, 'SIGKILL');
-});
-
 /**
  * Starts `launch` in its own process group with `env` and `PORT` added to this process's environment,
  * and resolves once `127.0.0.1:port` accepts connections; rejects with the output if the process exits
  * first or does not listen within `timeoutMs`.
  */
-export async function startServer(
+export const startServer = (
   name: string,
   launch: Launch,
   port: number,
   env: Record<string, string>,
   { timeoutMs = 30_000 }: { timeoutMs?: number } = {},
-): Promise<RunningServer> {
-  const child = spawn(launch.command, launch.args, {
+): Promise<RunningProcess> =>
+  startProcess(launch.command, launch.args, {
+    name: `${name} (${[launch.command, ...launch.args].join(' ')})`,
     cwd: here,
-    env: { ...process.env, NO_COLOR: '1', ...launch.env, ...env, PORT: String(port) },
-    detached: true,
-    stdio: ['ignore', 'pipe', 'pipe'],
+    env: { NO_COLOR: '1', ...launch.env, ...env, PORT: String(port) },
+    port,
+    timeoutMs,
   });
-  let output = '';
-  const append = (chunk: Buffer) => {
-    output += chunk;
-  };
-  child.stdout!.on('data', append);
-  child.stderr!.on('data', append);
-  let spawnError: Error | undefined;
-  child.once('error', (error) => {
-    spawnError = error;
-  });
-  const server: RunningServer = {
-    output: () => output,
-    async stop() {
-      killGroup(child, 'SIGTERM');
-      if (!(await exited(child, 3_000))) killGroup(child, 'SIGKILL');
-      // Children that outlived their parent (workerd under Miniflare) are still in the group.
-      killGroup(child, 'SIGKILL');
-      await exited(child, 3_000);
-      running.delete(child);
-    },
-  };
-  running.add(child);
-  const deadline = Date.now() + timeoutMs;
-  while (!(await accepts(port))) {
-    const gone = spawnError ?? (child.exitCode !== null || child.signalCode !== null);
-    if (gone || Date.now() > deadline) {
-      await server.stop();
-      const why = spawnError
-        ? spawnError.message
-        : child.exitCode !== null
-          ? `exit ${child.exitCode}`
-          : child.signalCode
-            ? `signal ${child.signalCode}`
-            : `timed out after ${timeoutMs} ms`;
-      throw new Error(
-        `${name} (${[launch.command, ...launch.args].join(' ')}) did not listen on 127.0.0.1:${port} (${why}). Output:\n${output}`,
-      );
-    }
-    await new Promise((resolve) => setTimeout(resolve, 50));
-  }
-  return server;
-}

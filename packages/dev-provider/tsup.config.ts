@@ -1,9 +1,10 @@
 import { defineConfig } from 'tsup';
 
 export default defineConfig({
-  entry: ['src/index.ts', 'src/testing.ts', 'src/cli.ts'],
+  entry: ['src/index.ts', 'src/testing.ts', 'src/adapterContract.ts', 'src/cli.ts'],
+  external: ['vitest'],
   format: ['esm'],
-  dts: { entry: ['src/index.ts', 'src/testing.ts'] },
+  dts: { entry: ['src/index.ts', 'src/testing.ts', 'src/adapterContract.ts'] },
   clean: true,
   sourcemap: true,
   target: 'node20',

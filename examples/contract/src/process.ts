@@ -1,6 +1,7 @@
 /**
- * Running an example as a separate process: a free port, `pnpm --dir examples/<name> start` in its own
- * process group, waiting for the port, and killing the whole group afterwards.
+ * Running an app as a separate process: a free port, a command (`pnpm --dir examples/<name> start`, a
+ * runtime serving a bundle) in its own process group, waiting for the port, and killing the whole
+ * group afterwards.
  *
  * @module
  */
@@ -13,9 +14,9 @@ import { fileURLToPath } from 'node:url';
 /** The repository root (this file is `examples/contract/src/process.ts`). */
 export const repoRoot = fileURLToPath(new URL('../../../', import.meta.url));
 
-/** An example app started for the suite. */
-export interface RunningExample {
-  /** Stops the app and everything it started. */
+/** A process group started for a test: an example app, or a runtime serving a bundle. */
+export interface RunningProcess {
+  /** Stops it and everything it started. */
   stop(): Promise<void>;
   /** Its stdout and stderr so far, for failure reports. */
   output(): string;
@@ -71,51 +72,98 @@ const killGroup = (child: ChildProcess, signal: NodeJS.Signals) => {
   }
 };
 
+/** Every process group started and not yet stopped, killed if this process exits first. */
+const running = new Set<ChildProcess>();
+process.once('exit', () => {
+  for (const child of running) killGroup(child, 'SIGKILL');
+});
+
+/** Where {@link startProcess} runs a command and what it waits for. */
+export interface StartProcessOptions {
+  /** Names the process in errors. */
+  name: string;
+  cwd: string;
+  /** Added to this process's environment. */
+  env: Record<string, string>;
+  /** The port it listens on, and the host (default 127.0.0.1). */
+  port: number;
+  host?: string;
+  timeoutMs: number;
+}
+
 /**
- * Starts `pnpm --dir <dir> start` with `env` added to this process's environment, and resolves once
- * `env.HOST:env.PORT` accepts connections. Rejects (with the app's output) if the app exits first or
- * does not listen within `timeoutMs`.
+ * Runs `command` in its own process group and resolves once `host:port` accepts connections. Rejects
+ * (with the output) if the process exits first or does not listen within `timeoutMs`.
  */
-export async function startExample(
-  dir: string,
-  env: Record<string, string>,
-  { timeoutMs = 60_000 }: { timeoutMs?: number } = {},
-): Promise<RunningExample> {
-  const [command, ...args] = pnpmCommand();
-  const child = spawn(command!, [...args, '--dir', dir, 'start'], {
-    cwd: repoRoot,
+export async function startProcess(
+  command: string,
+  args: readonly string[],
+  { name, cwd, env, port, host = '127.0.0.1', timeoutMs }: StartProcessOptions,
+): Promise<RunningProcess> {
+  const child = spawn(command, args, {
+    cwd,
     env: { ...process.env, ...env },
     detached: true,
     stdio: ['ignore', 'pipe', 'pipe'],
   });
   let output = '';
-  child.stdout!.on('data', (chunk) => {
+  const append = (chunk: Buffer) => {
     output += chunk;
+  };
+  child.stdout!.on('data', append);
+  child.stderr!.on('data', append);
+  let spawnError: Error | undefined;
+  child.once('error', (error) => {
+    spawnError = error;
   });
-  child.stderr!.on('data', (chunk) => {
-    output += chunk;
-  });
-  const running: RunningExample = {
+  const started: RunningProcess = {
     output: () => output,
     async stop() {
       killGroup(child, 'SIGTERM');
       if (!(await exited(child, 5_000))) killGroup(child, 'SIGKILL');
-      // Children that outlived their parent still belong to the group.
+      // Children that outlived their parent (the app under pnpm, workerd under Miniflare) are still in the group.
       killGroup(child, 'SIGKILL');
       await exited(child, 5_000);
+      running.delete(child);
     },
   };
-  const port = Number(env.PORT);
-  const host = env.HOST ?? '127.0.0.1';
+  running.add(child);
   const deadline = Date.now() + timeoutMs;
   while (!(await accepts(port, host))) {
-    if (child.exitCode !== null || child.signalCode !== null || Date.now() > deadline) {
-      await running.stop();
-      throw new Error(
-        `${dir} did not listen on ${host}:${port} (${child.exitCode === null ? 'timed out' : `exit ${child.exitCode}`}). Output:\n${output}`,
-      );
+    const gone = spawnError ?? (child.exitCode !== null || child.signalCode !== null);
+    if (gone || Date.now() > deadline) {
+      await started.stop();
+      const why = spawnError
+        ? spawnError.message
+        : child.exitCode !== null
+          ? `exit ${child.exitCode}`
+          : child.signalCode
+            ? `signal ${child.signalCode}`
+            : `timed out after ${timeoutMs} ms`;
+      throw new Error(`${name} did not listen on ${host}:${port} (${why}). Output:\n${output}`);
     }
-    await new Promise((resolve) => setTimeout(resolve, 100));
+    await new Promise((resolve) => setTimeout(resolve, 50));
   }
-  return running;
+  return started;
+}
+
+/**
+ * Starts `pnpm --dir <dir> start` with `env` added to this process's environment, and resolves once
+ * `env.HOST:env.PORT` accepts connections. Rejects (with the app's output) if the app exits first or
+ * does not listen within `timeoutMs`.
+ */
+export function startExample(
+  dir: string,
+  env: Record<string, string>,
+  { timeoutMs = 60_000 }: { timeoutMs?: number } = {},
+): Promise<RunningProcess> {
+  const [command, ...args] = pnpmCommand();
+  return startProcess(command!, [...args, '--dir', dir, 'start'], {
+    name: dir,
+    cwd: repoRoot,
+    env,
+    port: Number(env.PORT),
+    host: env.HOST,
+    timeoutMs,
+  });
 }

@@ -6,6 +6,46 @@ interface StoredCookie {
   expires?: number;
 }
 
+/** One `Set-Cookie` header: the cookie, its `Path` if it has one, and when it expires (ms), if ever. */
+export interface SetCookie {
+  name: string;
+  value: string;
+  path?: string;
+  expires?: number;
+}
+
+/**
+ * Reads one `Set-Cookie` header (RFC 6265 §5.2); `Max-Age` wins over `Expires`, and an expiry at or
+ * before now deletes the cookie. Undefined for a header without `name=`.
+ */
+export const parseSetCookie = (header: string): SetCookie | undefined => {
+  const [pair = '', ...attributes] = header.split(';');
+  const separator = pair.indexOf('=');
+  if (separator <= 0) return undefined;
+  const cookie: SetCookie = {
+    name: pair.slice(0, separator).trim(),
+    value: pair.slice(separator + 1).trim(),
+  };
+  let expires: number | undefined;
+  for (const attribute of attributes) {
+    const [key = '', ...rest] = attribute.split('=');
+    const value = rest.join('=').trim();
+    switch (key.trim().toLowerCase()) {
+      case 'path':
+        cookie.path = value;
+        break;
+      case 'max-age':
+        cookie.expires = Date.now() + Number(value) * 1000;
+        break;
+      case 'expires':
+        expires = Date.parse(value);
+        break;
+    }
+  }
+  cookie.expires ??= expires;
+  return cookie;
+};
+
 const defaultPath = (pathname: string) => {
   const slash = pathname.lastIndexOf('/');
   return slash <= 0 ? '/' : pathname.slice(0, slash);
@@ -34,30 +74,13 @@ export class CookieJar {
   store(url: string | URL, response: Response): void {
     const { hostname, pathname } = new URL(url);
     for (const header of response.headers.getSetCookie()) {
-      const [pair = '', ...attributes] = header.split(';');
-      const separator = pair.indexOf('=');
-      if (separator <= 0) continue;
+      const parsed = parseSetCookie(header);
+      if (!parsed) continue;
       const cookie: StoredCookie = {
-        name: pair.slice(0, separator).trim(),
-        value: pair.slice(separator + 1).trim(),
+        ...parsed,
         host: hostname,
-        path: defaultPath(pathname),
+        path: parsed.path?.startsWith('/') ? parsed.path : defaultPath(pathname),
       };
-      for (const attribute of attributes) {
-        const [key = '', ...rest] = attribute.split('=');
-        const value = rest.join('=').trim();
-        switch (key.trim().toLowerCase()) {
-          case 'path':
-            cookie.path = value.startsWith('/') ? value : defaultPath(pathname);
-            break;
-          case 'max-age':
-            cookie.expires = Date.now() + Number(value) * 1000;
-            break;
-          case 'expires':
-            cookie.expires ??= Date.parse(value);
-            break;
-        }
-      }
       const key = `${cookie.host} ${cookie.path} ${cookie.name}`;
       if (cookie.expires !== undefined && cookie.expires <= Date.now()) this.#cookies.delete(key);
       else this.#cookies.set(key, cookie);

@@ -1,13 +1,16 @@
 /**
  * Test drivers that click through the dev provider's pages with plain `fetch`: manual redirects,
- * their own cookie jar, no browser. Import from `@logto-machine/dev-provider/testing`.
+ * their own cookie jar, no browser. Also a {@link Browser} for the app side of a test: one app
+ * origin's cookies, over the network or in process. Import from `@logto-machine/dev-provider/testing`.
  *
  * @module
  */
 import { CookieJar } from './cookieJar.js';
 import { alertText, type HtmlForm, parseForms } from './htmlForm.js';
 
+export { Browser, decodeEntities, type Fetch, jwtPayload, locationOf, visibleText } from './browser.js';
 export { CookieJar } from './cookieJar.js';
+export { junkPaths } from './junkPaths.js';
 
 /** Options of {@link completeSignIn}. */
 export interface SignInOptions {

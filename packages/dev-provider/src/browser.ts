@@ -1,23 +1,42 @@
 /**
- * A browser as far as the example contract needs one: `fetch` without following redirects, and one
- * origin's cookies (`Max-Age`, `Expires`; every session cookie uses `Path=/`).
+ * A browser as far as app tests need one: requests to one app origin without following redirects, its
+ * cookies (`Max-Age`, `Expires`; session cookies use `Path=/`), and helpers to read what it got back.
  *
  * @module
  */
+import { parseSetCookie } from './cookieJar.js';
 
-/** One app origin's cookie jar and the requests made with it. */
+/** Answers one request without following redirects: the network's `fetch`, or an app's own handler. */
+export type Fetch = (request: Request) => Response | Promise<Response>;
+
+/**
+ * One app origin's cookie jar and the requests made with it. `cookies` is a plain map, so tests can
+ * tamper with a cookie or drop one.
+ *
+ * @example
+ * ```ts
+ * const browser = new Browser('http://127.0.0.1:3000', (request) => app.fetch(request)); // in process
+ * const home = await browser.get('/');
+ * const other = new Browser(baseUrl); // over the network
+ * ```
+ */
 export class Browser {
   readonly cookies = new Map<string, string>();
 
-  constructor(readonly baseUrl: string) {}
+  /** `fetch` defaults to the global one; pass an app's handler to test it in process. */
+  constructor(
+    readonly baseUrl: string,
+    readonly fetch: Fetch = (request) => globalThis.fetch(request),
+  ) {}
 
   /** GETs `path` (relative to the base URL, or absolute on it) with the jar, storing what it sets. */
   async get(path: string, headers: Record<string, string> = {}): Promise<Response> {
     const cookie = [...this.cookies].map(([name, value]) => `${name}=${value}`).join('; ');
-    const response = await fetch(new URL(path, this.baseUrl), {
+    const request = new Request(new URL(path, this.baseUrl), {
       redirect: 'manual',
       headers: { accept: 'text/html', ...headers, ...(cookie ? { cookie } : {}) },
     });
+    const response = await this.fetch(request);
     this.store(response);
     return response;
   }
@@ -25,24 +44,16 @@ export class Browser {
   /** Applies a response's `Set-Cookie` headers. */
   store(response: Response): void {
     for (const header of response.headers.getSetCookie()) {
-      const [pair = '', ...attributes] = header.split(';');
-      const separator = pair.indexOf('=');
-      if (separator <= 0) continue;
-      const name = pair.slice(0, separator).trim();
-      const expired = attributes.some((attribute) => {
-        const [key = '', value = ''] = attribute.split('=').map((part) => part.trim());
-        if (key.toLowerCase() === 'max-age') return Number(value) <= 0;
-        if (key.toLowerCase() === 'expires') return Date.parse(value) <= Date.now();
-        return false;
-      });
-      if (expired) this.cookies.delete(name);
-      else this.cookies.set(name, pair.slice(separator + 1).trim());
+      const cookie = parseSetCookie(header);
+      if (!cookie) continue;
+      if (cookie.expires !== undefined && cookie.expires <= Date.now()) this.cookies.delete(cookie.name);
+      else this.cookies.set(cookie.name, cookie.value);
     }
   }
 
-  /** Another browser with a copy of this one's cookies. */
+  /** Another browser on the same app with a copy of this one's cookies. */
   clone(): Browser {
-    const copy = new Browser(this.baseUrl);
+    const copy = new Browser(this.baseUrl, this.fetch);
     for (const [name, value] of this.cookies) copy.cookies.set(name, value);
     return copy;
   }
