@@ -6,6 +6,7 @@ export default defineConfig({
       'packages/*/vitest.config.ts',
       'packages/core/vitest.edge.config.ts',
       'examples/*/vitest.config.ts',
+      'docs/vitest.config.ts',
     ],
   },
 });

@@ -1,26 +1,34 @@
-// `pnpm test`: makes sure the browser the demo test drives is installed (Debian's Chromium), runs every
-// vitest project, and ends with one plain line `Tests: N passed, N failed, N skipped`.
+// `pnpm test`: makes sure the Debian packages the tests drive are installed (Chromium for the browser
+// test, redis-server for the Redis tests, which start their own), runs every vitest project, and ends
+// with one plain line `Tests: N passed, N failed, N skipped`.
 import { spawnSync } from 'node:child_process';
 import { existsSync, mkdirSync, readFileSync } from 'node:fs';
 
-const chromium = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
-if (!existsSync(chromium)) {
+const aptInstall = (packages, why) => {
   const root = process.getuid?.() === 0;
   const sudo = root ? [] : ['sudo', '-n'];
-  console.log(`Installing Debian's Chromium for the browser test (${chromium} is missing)…`);
+  console.log(`Installing ${packages.join(', ')} with apt-get (${why})…`);
   const run = (args) =>
     spawnSync(args[0], args.slice(1), {
       stdio: 'inherit',
       env: { ...process.env, DEBIAN_FRONTEND: 'noninteractive' },
     });
   const updated = run([...sudo, 'apt-get', 'update', '-qq']);
-  const installed = updated.status === 0 && run([...sudo, 'apt-get', 'install', '-y', '-qq', 'chromium']);
-  if (installed?.status !== 0) {
-    console.error(
-      'Could not install chromium with apt-get; install it (apt-get install chromium) or set CHROMIUM_PATH.',
-    );
-    process.exit(1);
-  }
+  const installed = updated.status === 0 && run([...sudo, 'apt-get', 'install', '-y', '-qq', ...packages]);
+  return installed?.status === 0;
+};
+
+const onPath = (command) => spawnSync('sh', ['-c', `command -v ${command}`]).status === 0;
+
+const chromium = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
+const missing = [];
+if (!existsSync(chromium)) missing.push('chromium');
+if (!onPath(process.env.REDIS_SERVER ?? 'redis-server')) missing.push('redis-server');
+if (missing.length > 0 && !aptInstall(missing, 'the browser test and the Redis tests need them')) {
+  console.error(
+    `Could not install ${missing.join(' and ')} with apt-get; install them (apt-get install ${missing.join(' ')}), or set CHROMIUM_PATH / REDIS_SERVER.`,
+  );
+  process.exit(1);
 }
 
 mkdirSync('artifacts', { recursive: true });

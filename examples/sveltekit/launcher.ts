@@ -17,6 +17,7 @@ const baseUrl = env('BASE_URL') ?? `http://${host}:${port}`;
 // adapter-node listens on HOST:PORT and takes the public origin from ORIGIN.
 Object.assign(process.env, { HOST: host, PORT: port, BASE_URL: baseUrl, ORIGIN: env('ORIGIN') ?? baseUrl });
 
+// #region dev-provider
 const provider = env('LOGTO_ENDPOINT') ? undefined : await startDevProvider();
 if (provider) {
   console.log(`Logto dev provider at ${provider.url}; sign in as demo / demo-password`);
@@ -32,6 +33,10 @@ if (provider) {
     SESSION_SECRET: env('SESSION_SECRET') ?? 'dev-only-session-secret-never-use-in-production',
   });
 }
+// #endregion dev-provider
+// With REDIS_URL set, `src/lib/server/config.ts` keeps sessions in Redis (store mode).
+const redisUrl = env('REDIS_URL');
+if (redisUrl) console.log(`Sessions in Redis at ${new URL(redisUrl).host}`);
 
 if (process.argv[2] === 'dev') {
   const vite = spawn('vite', ['dev', '--host', host, '--port', port, '--strictPort'], { stdio: 'inherit' });

@@ -2,7 +2,9 @@
  * The Logto tutorial's app on Hono: sign in, see who you are, get access tokens, sign out.
  * `src/server.ts` reads the environment and listens; this file is the app itself.
  */
+// #region imports
 import { type LogtoServerConfig, logto, requireAuth } from '@logto-machine/hono';
+// #endregion imports
 import { type Context, Hono } from 'hono';
 import { html } from 'hono/html';
 import type { ContentfulStatusCode } from 'hono/utils/http-status';
@@ -21,6 +23,7 @@ const pretty = (value: unknown) => JSON.stringify(value, null, 2);
  * or with the status the SDK gives the error (400 for a resource that was not configured, 403 for an
  * organization the user is not a member of).
  */
+// #region token-json
 const tokenJson = async (
   c: Context,
   getToken: () => Promise<string | null>,
@@ -35,22 +38,30 @@ const tokenJson = async (
     return c.json({ accessToken: null }, status as ContentfulStatusCode);
   }
 };
+// #endregion token-json
 
+// #region middleware
 /** The app; `logto()` answers `/sign-in`, `/sign-up`, `/callback` and `/sign-out` itself. */
 export const createApp = (config: LogtoServerConfig) => {
   const app = new Hono();
   app.use(logto(config));
+  // #endregion middleware
 
+  // #region home
   app.get('/', async (c) => {
     const client = c.var.logto;
+    // #region signed-out
     if (!(await client.isAuthenticated())) {
       return c.html(
         page(html`<p>Not authenticated</p>
 <p><a href="/sign-in">Sign in</a> or <a href="/sign-up">sign up</a></p>`),
       );
     }
+    // #endregion signed-out
+    // #region claims
     const claims = await client.getIdTokenClaims();
     const userInfo = await client.fetchUserInfo();
+    // #endregion claims
     return c.html(
       page(html`<h1>Signed in</h1>
 <h2>ID token claims</h2>
@@ -72,9 +83,13 @@ export const createApp = (config: LogtoServerConfig) => {
 <p><a href="/protected">Protected page</a> · <a href="/sign-out">Sign out</a></p>`),
     );
   });
+  // #endregion home
 
+  // #region protected
   app.get('/protected', requireAuth(), (c) => c.html(page(html`<p>Protected page</p>`)));
+  // #endregion protected
 
+  // #region api-me
   app.get('/api/me', async (c) => {
     const client = c.var.logto;
     if (!(await client.isAuthenticated()))
@@ -82,7 +97,9 @@ export const createApp = (config: LogtoServerConfig) => {
     const claims = await client.getIdTokenClaims();
     return c.json({ isAuthenticated: true, claims, userInfo: await client.fetchUserInfo() });
   });
+  // #endregion api-me
 
+  // #region access-token
   app.get('/api/token', (c) => {
     const resource = c.req.query('resource');
     return tokenJson(
@@ -91,7 +108,9 @@ export const createApp = (config: LogtoServerConfig) => {
       () => c.var.logto.getAccessTokenClaims(resource),
     );
   });
+  // #endregion access-token
 
+  // #region organization-token
   app.get('/api/organization-token', (c) => {
     const organizationId = c.req.query('organizationId') ?? '';
     return tokenJson(
@@ -100,6 +119,7 @@ export const createApp = (config: LogtoServerConfig) => {
       () => c.var.logto.getOrganizationTokenClaims(organizationId),
     );
   });
+  // #endregion organization-token
 
   return app;
 };

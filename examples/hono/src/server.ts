@@ -1,9 +1,11 @@
 /**
  * Starts the example: `pnpm --dir examples/hono start`. Configured by the environment (see
- * README's table); without `LOGTO_ENDPOINT` it starts the embedded Logto dev provider.
+ * README's table); without `LOGTO_ENDPOINT` it starts the embedded Logto dev provider, and with
+ * `REDIS_URL` it keeps sessions in Redis.
  */
 import { serve } from '@hono/node-server';
 import type { LogtoServerConfig } from '@logto-machine/hono';
+import { connectRedis, makeRedisLock, redisStore } from '@logto-machine/redis';
 import { createApp } from './app.ts';
 
 /** A variable that is set but empty counts as unset. */
@@ -26,6 +28,7 @@ const endpoint = env('LOGTO_ENDPOINT');
 
 let config: LogtoServerConfig;
 if (endpoint) {
+  // #region config
   config = {
     endpoint,
     appId: env('LOGTO_APP_ID') ?? fail('Set LOGTO_APP_ID and LOGTO_APP_SECRET to your Logto app.'),
@@ -38,7 +41,9 @@ if (endpoint) {
         env('SESSION_SECRET') ?? fail('Set SESSION_SECRET to 32+ random characters: openssl rand -base64 32'),
     },
   };
+  // #endregion config
 } else {
+  // #region dev-provider
   // No provider given: start the embedded dev provider, and ask for everything its demo user has.
   const { startDevProvider } = await import('@logto-machine/dev-provider');
   const provider = await startDevProvider();
@@ -47,6 +52,7 @@ if (endpoint) {
     endpoint: provider.url,
     appId: 'demo-app',
     appSecret: 'demo-app-secret',
+    // #region scopes
     scopes: list('LOGTO_SCOPES') ?? [
       'email',
       'custom_data',
@@ -56,10 +62,28 @@ if (endpoint) {
       'read:org',
     ],
     resources: list('LOGTO_RESOURCES') ?? ['https://api.example.com'],
+    // #endregion scopes
     baseUrl,
     session: { secrets: env('SESSION_SECRET') ?? 'dev-only-session-secret-never-use-in-production' },
   };
+  // #endregion dev-provider
 }
+
+// #region redis
+// With REDIS_URL, sessions live in Redis instead of cookies (store mode): every instance of the app
+// shares them, and a Redis lock lets one instance at a time refresh a session.
+const redisUrl = env('REDIS_URL');
+if (redisUrl) {
+  const redis = connectRedis(redisUrl);
+  // The same secrets, now signing the session id that the cookie holds.
+  const { secrets } = config.session as { secrets: string };
+  config = {
+    ...config,
+    session: { store: redisStore(redis), secrets },
+    clientOptions: { lock: makeRedisLock({ redis }) },
+  };
+}
+// #endregion redis
 
 let app: ReturnType<typeof createApp>;
 try {
@@ -69,4 +93,6 @@ try {
   fail(error instanceof Error ? error.message : String(error));
 }
 
+// #region listen
 serve({ fetch: app.fetch, port, hostname: host }, () => console.log(`Listening on ${baseUrl}`));
+// #endregion listen

@@ -3,7 +3,9 @@
  * `src/server.ts` reads the environment and listens; this file is the app itself.
  */
 import Router from '@koa/router';
+// #region imports
 import { type LogtoServerConfig, type LogtoState, logto, requireAuth } from '@logto-machine/koa';
+// #endregion imports
 import Koa, { type ParameterizedContext } from 'koa';
 
 type Context = ParameterizedContext<LogtoState>;
@@ -26,6 +28,7 @@ const query = (ctx: Context, name: string) => new URLSearchParams(ctx.querystrin
  * or with the status the SDK gives the error (400 for a resource that was not configured, 403 for an
  * organization the user is not a member of).
  */
+// #region token-json
 const tokenJson = async (
   ctx: Context,
   getToken: () => Promise<string | null>,
@@ -44,22 +47,30 @@ const tokenJson = async (
     ctx.body = { accessToken: null };
   }
 };
+// #endregion token-json
 
+// #region middleware
 /** The app; `logto()` answers `/sign-in`, `/sign-up`, `/callback` and `/sign-out` itself. */
 export const createApp = (config: LogtoServerConfig) => {
   const app = new Koa<LogtoState>();
   app.use(logto(config));
   const router = new Router<LogtoState>();
+  // #endregion middleware
 
+  // #region home
   router.get('/', async (ctx) => {
     const client = ctx.state.logto;
+    // #region signed-out
     if (!(await client.isAuthenticated())) {
       ctx.body = page(`<p>Not authenticated</p>
 <p><a href="/sign-in">Sign in</a> or <a href="/sign-up">sign up</a></p>`);
       return;
     }
+    // #endregion signed-out
+    // #region claims
     const claims = await client.getIdTokenClaims();
     const userInfo = await client.fetchUserInfo();
+    // #endregion claims
     ctx.body = page(`<h1>Signed in</h1>
 <h2>ID token claims</h2>
 <pre>${pretty(claims)}</pre>
@@ -67,11 +78,15 @@ export const createApp = (config: LogtoServerConfig) => {
 <pre>${pretty(userInfo)}</pre>
 <p><a href="/protected">Protected page</a> · <a href="/sign-out">Sign out</a></p>`);
   });
+  // #endregion home
 
+  // #region protected
   router.get('/protected', requireAuth(), (ctx) => {
     ctx.body = page('<p>Protected page</p>');
   });
+  // #endregion protected
 
+  // #region api-me
   router.get('/api/me', async (ctx) => {
     const client = ctx.state.logto;
     if (!(await client.isAuthenticated())) {
@@ -81,7 +96,9 @@ export const createApp = (config: LogtoServerConfig) => {
     const claims = await client.getIdTokenClaims();
     ctx.body = { isAuthenticated: true, claims, userInfo: await client.fetchUserInfo() };
   });
+  // #endregion api-me
 
+  // #region access-token
   router.get('/api/token', (ctx) => {
     const resource = query(ctx, 'resource');
     return tokenJson(
@@ -90,7 +107,9 @@ export const createApp = (config: LogtoServerConfig) => {
       () => ctx.state.logto.getAccessTokenClaims(resource),
     );
   });
+  // #endregion access-token
 
+  // #region organization-token
   router.get('/api/organization-token', (ctx) => {
     const organizationId = query(ctx, 'organizationId') ?? '';
     return tokenJson(
@@ -99,7 +118,10 @@ export const createApp = (config: LogtoServerConfig) => {
       () => ctx.state.logto.getOrganizationTokenClaims(organizationId),
     );
   });
+  // #endregion organization-token
 
+  // #region routes
   app.use(router.routes()).use(router.allowedMethods());
+  // #endregion routes
   return app;
 };

@@ -38,6 +38,7 @@ const required = (env: Env, name: keyof Env): string => {
   return value;
 };
 
+// #region config
 /** The Logto configuration the bindings describe. */
 export const configFromEnv = (env: Env): LogtoServerConfig => ({
   endpoint: required(env, 'LOGTO_ENDPOINT'),
@@ -48,7 +49,9 @@ export const configFromEnv = (env: Env): LogtoServerConfig => ({
   resources: list(env.LOGTO_RESOURCES),
   session: { secrets: list(required(env, 'SESSION_SECRET')) },
 });
+// #endregion config
 
+// #region worker
 type App = ReturnType<typeof createApp>;
 
 /** Built on the first request (Workers give `env` only to handlers), then kept for the isolate's life. */
@@ -61,3 +64,4 @@ export default {
     return app.fetch(request, env, context as Parameters<App['fetch']>[2]);
   },
 };
+// #endregion worker

@@ -103,13 +103,41 @@ export class NotAuthenticated extends Data.TaggedError('NotAuthenticated')<{
 
 /** The storage port failed, or held a session this version cannot read. */
 export class StorageError extends Data.TaggedError('StorageError')<{
-  readonly reason: 'ReadFailed' | 'WriteFailed' | 'CorruptSession';
+  /** `Unavailable`: a session store could not be reached or did not answer in time; nothing was lost. */
+  readonly reason: 'ReadFailed' | 'WriteFailed' | 'CorruptSession' | 'Unavailable';
   readonly message: string;
 }> {}
 
 /** A transport failure from the `Http` port. Mapped to the endpoint's own error before it reaches users. */
 export class HttpError extends Data.TaggedError('HttpError')<{
   readonly reason: 'Network' | 'Timeout';
+  readonly message: string;
+}> {}
+
+/**
+ * A back-channel logout request was refused: no `logout_token`, or one that fails a check of
+ * OpenID Connect Back-Channel Logout 1.0 §2.6. Answered 400 (`KeysUnavailable`: 502).
+ */
+export class LogoutTokenError extends Data.TaggedError('LogoutTokenError')<{
+  readonly reason:
+    | 'Missing'
+    | 'Malformed'
+    | 'UnsupportedAlgorithm'
+    | 'NoMatchingKey'
+    | 'InvalidSignature'
+    | 'KeysUnavailable'
+    | 'InvalidIssuer'
+    | 'InvalidAudience'
+    | 'MissingIssuedAt'
+    | 'IssuedInFuture'
+    | 'Expired'
+    | 'Stale'
+    | 'MissingJwtId'
+    | 'MissingEvents'
+    | 'InvalidEvents'
+    | 'MissingSubjectAndSession'
+    | 'NoncePresent'
+    | 'Replayed';
   readonly message: string;
 }> {}
 
@@ -124,7 +152,8 @@ export type LogtoMachineError =
   | SessionExpired
   | NotAuthenticated
   | StorageError
-  | HttpError;
+  | HttpError
+  | LogoutTokenError;
 
 const errorClasses = [
   ConfigError,
@@ -137,6 +166,7 @@ const errorClasses = [
   NotAuthenticated,
   StorageError,
   HttpError,
+  LogoutTokenError,
 ];
 
 /** Whether `error` is one of the SDK's tagged errors (adapters answer those, and rethrow the rest). */

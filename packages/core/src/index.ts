@@ -12,6 +12,7 @@ export {
   HttpError,
   IdTokenError,
   isLogtoMachineError,
+  LogoutTokenError,
   type LogtoMachineError,
   NotAuthenticated,
   SessionExpired,
@@ -42,6 +43,8 @@ export type {
 export type { LogtoConfig, NormalizedConfig, Prompt } from './oidc/config.ts';
 export { normalizeConfig } from './oidc/config.ts';
 export type { ProviderMetadata } from './oidc/discovery.ts';
+// Back-channel logout (OpenID Connect Back-Channel Logout 1.0)
+export { backchannelLogoutEvent, type LogoutTokenClaims } from './oidc/logoutToken.ts';
 export {
   buildOrganizationUrn,
   getOrganizationIdFromUrn,
@@ -89,6 +92,7 @@ export {
   type LogtoServices,
   signIn,
   signOut,
+  verifyLogoutToken,
 } from './runtime/operations.ts';
 export { ProviderCache, type ProviderCacheOptions } from './runtime/providerCache.ts';
 export { RefreshLedger } from './runtime/refreshLedger.ts';
@@ -103,6 +107,8 @@ export {
   type LogtoServerConfig,
 } from './server/LogtoServer.ts';
 export { safeReturnTo } from './server/returnTo.ts';
-
 // Cookie sessions (encrypted, chunked) shared by the server adapters
 export { type CookieSession, CookieSessions, type CookieSessionsConfig } from './session/CookieSessions.ts';
+export { makeSessions, type Sessions, type SessionsConfig } from './session/makeSessions.ts';
+// Server-side sessions (a signed id in the cookie, the session in an unstorage store)
+export { type SessionSelector, StoreSessions, type StoreSessionsConfig } from './session/StoreSessions.ts';

@@ -32,6 +32,12 @@ export function clientMetadata(app: DevApp, alg: SigningAlg): ClientMetadata {
     response_types: ['code'],
     redirect_uris: app.redirectUris ?? loopbackPlaceholders,
     post_logout_redirect_uris: app.postLogoutRedirectUris ?? loopbackPlaceholders,
+    ...(app.backchannelLogoutUri === undefined
+      ? {}
+      : {
+          backchannel_logout_uri: app.backchannelLogoutUri,
+          backchannel_logout_session_required: app.backchannelLogoutSessionRequired ?? false,
+        }),
     id_token_signed_response_alg: alg,
     authorization_signed_response_alg: alg,
     userinfo_signed_response_alg: alg,

@@ -113,6 +113,9 @@ function validate({
   for (const app of apps) {
     if (!['traditional', 'spa', 'native'].includes(app.type)) fail(`app ${app.id}: unknown type ${app.type}`);
     if (app.type === 'traditional' && !app.secret) fail(`app ${app.id}: a traditional app needs a secret`);
+    const backchannel = app.backchannelLogoutUri;
+    if (backchannel !== undefined && !/^https?:$/.test(URL.parse(backchannel)?.protocol ?? ''))
+      fail(`app ${app.id}: backchannelLogoutUri must be an http(s) URL`);
   }
   const roleNames = new Set(roles.map(({ name }) => name));
   const orgs = new Map(organizations.map((org) => [org.id, org]));

@@ -38,7 +38,13 @@ export type {
   RotateRefreshTokens,
   SigningAlg,
 } from './options.js';
-export { DevProviderStats, type EndpointName, type RefreshGrantRecord, tokenDigest } from './stats.js';
+export {
+  type BackchannelLogoutRecord,
+  DevProviderStats,
+  type EndpointName,
+  type RefreshGrantRecord,
+  tokenDigest,
+} from './stats.js';
 
 /** A running dev provider. */
 export interface DevProvider {

@@ -24,6 +24,14 @@ export interface DevApp {
   firstParty?: boolean;
   /** A display name for the consent screen. */
   name?: string;
+  /**
+   * Where the provider POSTs a logout token when the user's provider session ends (OpenID Connect
+   * Back-Channel Logout 1.0), as Logto does for apps with a back-channel logout URI. Any `http(s)` URL,
+   * loopback included.
+   */
+  backchannelLogoutUri?: string;
+  /** Whether the logout token (and every ID token) carries the session's `sid`; default `false`. */
+  backchannelLogoutSessionRequired?: boolean;
 }
 
 /**

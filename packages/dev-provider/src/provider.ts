@@ -15,7 +15,7 @@ import type { ResolvedOptions } from './options.js';
 import { logoutPage, logoutSuccessPage } from './pages.js';
 import { extraTokenClaims, keepEmptyScope, resourceServerInfo } from './resources.js';
 import { rotateRefreshToken } from './rotation.js';
-import { type DevProviderStats, recordStats } from './stats.js';
+import { type DevProviderStats, recordBackchannelLogouts, recordStats } from './stats.js';
 
 type Client = NonNullable<KoaContextWithOIDC['oidc']['client']>;
 
@@ -110,6 +110,8 @@ export function createProvider({ issuer, options, directory, keys, stats }: Prov
           ctx.body = logoutSuccessPage();
         },
       },
+      // Logto sends logout tokens to apps with a back-channel logout URI; apps without one get none.
+      backchannelLogout: { enabled: true },
       resourceIndicators: {
         enabled: true,
         // Logto's default API resource is off: no resource means an opaque, userinfo-only token.
@@ -117,6 +119,12 @@ export function createProvider({ issuer, options, directory, keys, stats }: Prov
         useGrantedResource: () => false,
         getResourceServerInfo: resourceServerInfo(directory, options),
       },
+    },
+    // oidc-provider refuses outgoing requests to special-use addresses (SSRF protection), but a dev
+    // provider's apps live on loopback and private networks: its back-channel logout POSTs must reach them.
+    fetch: (url, init) => {
+      const { dispatcher: _ssrfGuard, ...options } = (init ?? {}) as RequestInit & { dispatcher?: unknown };
+      return globalThis.fetch(url, options);
     },
     pkce: { required: () => true },
     extraTokenClaims,
@@ -155,7 +163,11 @@ export function createProvider({ issuer, options, directory, keys, stats }: Prov
     provider.on('server_error', (_ctx: KoaContextWithOIDC, error: Error) =>
       console.error('dev-provider:', error),
     );
+    provider.on('backchannel.error', (_ctx: KoaContextWithOIDC, error: Error, client: Client) =>
+      console.error(`dev-provider: back-channel logout to ${client.clientId} failed:`, error.message),
+    );
   }
+  recordBackchannelLogouts(provider, stats);
   // Outermost first: error bodies see every response, stats see the final status.
   for (const middleware of [logtoErrorBodies, recordStats(stats), splitResourceParam, addAtHash(keys)]) {
     provider.use(middleware);

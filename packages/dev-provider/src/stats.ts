@@ -1,6 +1,10 @@
 import { createHash } from 'node:crypto';
 
+import type { KoaContextWithOIDC, Provider } from 'oidc-provider';
+
 import type { OidcMiddleware } from './middleware/types.js';
+
+type Client = NonNullable<KoaContextWithOIDC['oidc']['client']>;
 
 /** The endpoints whose requests are counted. */
 export type EndpointName =
@@ -21,6 +25,19 @@ export interface RefreshGrantRecord {
   status: number;
   resource?: string | string[];
   organizationId?: string;
+}
+
+/** One logout token the provider sent to an app's back-channel logout URI. */
+export interface BackchannelLogoutRecord {
+  clientId: string;
+  /** The user whose provider session ended. */
+  sub: string;
+  /** The provider session's id (in the token only with `backchannelLogoutSessionRequired`). */
+  sid?: string;
+  /** `delivered`: the app answered 200 or 204; `failed`: anything else, or no answer. */
+  outcome: 'delivered' | 'failed';
+  /** Why delivery failed. */
+  error?: string;
 }
 
 const routes: Readonly<Record<string, EndpointName>> = {
@@ -61,6 +78,8 @@ export class DevProviderStats {
   grants: Record<string, number> = {};
   /** Every refresh grant, in order. */
   refreshGrants: RefreshGrantRecord[] = [];
+  /** Every back-channel logout the provider sent, in order. */
+  backchannelLogouts: BackchannelLogoutRecord[] = [];
 
   /** Digests of refresh tokens presented more than once (a client without single-flight refresh). */
   reusedRefreshTokens(): string[] {
@@ -74,6 +93,7 @@ export class DevProviderStats {
     this.requests = emptyRequests();
     this.grants = {};
     this.refreshGrants = [];
+    this.backchannelLogouts = [];
   }
 }
 
@@ -100,4 +120,22 @@ export function recordStats(stats: DevProviderStats): OidcMiddleware {
       }
     }
   };
+}
+
+/** Records every back-channel logout in `stats`, from the provider's `backchannel.*` events. */
+export function recordBackchannelLogouts(provider: Provider, stats: DevProviderStats): void {
+  const record = (clientId: string, sub: string, sid: string | undefined, error?: Error) =>
+    stats.backchannelLogouts.push({
+      clientId,
+      sub,
+      ...(sid ? { sid } : {}),
+      outcome: error ? 'failed' : 'delivered',
+      ...(error ? { error: error.message } : {}),
+    });
+  provider.on('backchannel.success', (_ctx: unknown, client: Client, sub: string, sid?: string) =>
+    record(client.clientId, sub, sid),
+  );
+  provider.on('backchannel.error', (_ctx: unknown, error: Error, client: Client, sub: string, sid?: string) =>
+    record(client.clientId, sub, sid, error),
+  );
 }

@@ -51,9 +51,11 @@ export const isApiRequest = (c: Context): boolean => {
 const send = (c: Context, response: LogtoResponse): Response => {
   if (response.kind === 'redirect') return c.redirect(response.location, response.status);
   const status = response.status as ContentfulStatusCode;
+  const headers = response.headers ?? {};
+  if (response.kind === 'empty') return c.body(null, status, headers);
   return response.kind === 'json'
-    ? c.body(response.body, status, { 'content-type': 'application/json; charset=UTF-8' })
-    : c.html(response.body, status);
+    ? c.body(response.body, status, { ...headers, 'content-type': 'application/json; charset=UTF-8' })
+    : c.html(response.body, status, headers);
 };
 
 const appendCookies = (c: Context, cookies: readonly string[]) => {
@@ -85,6 +87,8 @@ export const logto = (config: LogtoServerConfig, options: LogtoMiddlewareOptions
       method: c.req.method,
       cookie: c.req.header('cookie'),
       api: isApi(c),
+      contentType: c.req.header('content-type'),
+      body: () => c.req.text(),
     });
     const routed = await request.route();
     if (routed) {

@@ -75,8 +75,47 @@ const requestUrl = (ctx: ParameterizedContext): string | undefined => {
 const send = (ctx: ParameterizedContext, response: LogtoResponse) => {
   ctx.status = response.status;
   if (response.kind === 'redirect') return ctx.redirect(response.location);
+  ctx.set(response.headers ?? {});
+  if (response.kind === 'empty') {
+    ctx.body = '';
+    return;
+  }
   ctx.type = response.kind === 'json' ? 'json' : 'html';
   ctx.body = response.body;
+};
+
+/** The largest request body {@link readBody} reads: a logout token is about 1 KB. */
+const maxBodyBytes = 16 * 1024;
+
+/**
+ * The raw request body as text, read from the Node stream (no body parser needed), at most
+ * {@link maxBodyBytes}. A body parser mounted before may have read it already: then its `rawBody`,
+ * or the `logout_token` it parsed, is used.
+ */
+const readBody = (ctx: ParameterizedContext): Promise<string> => {
+  const { rawBody, body } = ctx.request as { rawBody?: unknown; body?: { logout_token?: unknown } };
+  if (typeof rawBody === 'string') return Promise.resolve(rawBody);
+  const { req } = ctx;
+  if (req.readableEnded) {
+    const token = body?.logout_token;
+    return Promise.resolve(
+      typeof token === 'string' ? new URLSearchParams({ logout_token: token }).toString() : '',
+    );
+  }
+  return new Promise((resolve, reject) => {
+    const chunks: Buffer[] = [];
+    let size = 0;
+    const onData = (chunk: Buffer) => {
+      size += chunk.length;
+      if (size <= maxBodyBytes) return void chunks.push(chunk);
+      // Drain the rest without keeping it, so the answer can still be sent on this connection.
+      req.off('data', onData).resume();
+      reject(new Error(`The request body is larger than ${maxBodyBytes} bytes.`));
+    };
+    req.on('data', onData);
+    req.once('end', () => resolve(Buffer.concat(chunks).toString('utf8')));
+    req.once('error', reject);
+  });
 };
 
 const appendCookies = (ctx: ParameterizedContext, cookies: readonly string[]) => {
@@ -109,7 +148,14 @@ export const logto = (
   return async (ctx, next) => {
     const url = requestUrl(ctx);
     if (!url) return ctx.throw(400, 'Bad Host header or request target.');
-    const request = server.open({ url, method: ctx.method, cookie: ctx.get('cookie'), api: isApi(ctx) });
+    const request = server.open({
+      url,
+      method: ctx.method,
+      cookie: ctx.get('cookie'),
+      api: isApi(ctx),
+      contentType: ctx.get('content-type'),
+      body: () => readBody(ctx),
+    });
     const routed = await request.route();
     if (routed) {
       appendCookies(ctx, routed.setCookie);

@@ -87,11 +87,12 @@ const appendCookies = (headers: Headers, cookies: readonly string[]) => {
 
 /** A core answer as a Response, its cookies included. */
 const toResponse = (answer: LogtoResponse): Response => {
-  const headers = new Headers();
+  const headers = new Headers(answer.kind === 'redirect' ? {} : answer.headers);
   if (answer.kind === 'redirect') headers.set('location', answer.location);
-  else headers.set('content-type', contentTypes[answer.kind]);
+  else if (answer.kind !== 'empty') headers.set('content-type', contentTypes[answer.kind]);
   appendCookies(headers, answer.setCookie);
-  return new Response(answer.kind === 'redirect' ? null : answer.body, { status: answer.status, headers });
+  const body = answer.kind === 'page' || answer.kind === 'json' ? answer.body : null;
+  return new Response(body, { status: answer.status, headers });
 };
 
 /** `response` with `cookies` appended. */
@@ -114,7 +115,9 @@ const withCookies = (response: Response, cookies: readonly string[]): Response =
  * every other route, and appends the session cookies the request changed to its response — whatever
  * produced it: a page, an endpoint, an action, a thrown `redirect()` or `error()`. Compose it with
  * others through `sequence`. The configuration is checked here, once: a bad one throws a
- * `ConfigError` when the server starts.
+ * `ConfigError` when the server starts. Back-channel logout (store mode): the provider's form POST
+ * has no `Origin` header, which SvelteKit's CSRF check refuses before any hook in production builds;
+ * it needs `kit.csrf.checkOrigin: false` (then check the origin of your own form actions).
  *
  * @example
  * ```ts
@@ -140,6 +143,8 @@ export const handleLogto = (config: LogtoServerConfig, options: HandleLogtoOptio
       method: event.request.method,
       cookie: event.request.headers.get('cookie'),
       api: isApi(event),
+      contentType: event.request.headers.get('content-type'),
+      body: () => event.request.text(),
     });
     const routed = await request.route();
     if (routed) return toResponse(routed);

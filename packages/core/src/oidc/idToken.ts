@@ -120,12 +120,24 @@ export const checkNonce = (
     : reject('NonceMismatch', 'nonce does not match the sign-in request.');
 };
 
-/** OpenID Connect Core §12.2: a refreshed ID token keeps `iss` and `sub`. */
+const sameAudience = (a: unknown, b: unknown) => {
+  const [left, right] = [[a].flat(), [b].flat()];
+  return left.length === right.length && left.every((audience) => right.includes(audience));
+};
+
+/**
+ * OpenID Connect Core §12.2: a refreshed ID token keeps `iss`, `sub` and `aud`, and has the `azp` of
+ * the original — none if the original had none.
+ */
 export const checkSameSession = (claims: Record<string, unknown>, previous: IdTokenClaims | undefined) => {
   if (!previous) return undefined;
   if (claims.iss !== previous.iss) return reject('IssuerChanged', 'the refreshed ID token has another iss.');
   if (claims.sub !== previous.sub)
     return reject('SubjectChanged', 'the refreshed ID token is for another user.');
+  if (!sameAudience(claims.aud, previous.aud))
+    return reject('InvalidAudience', 'the refreshed ID token has another aud.');
+  if (claims.azp !== previous.azp)
+    return reject('InvalidAuthorizedParty', 'the refreshed ID token has another azp than the original.');
   return undefined;
 };
 
@@ -156,6 +168,35 @@ const verifySignature = (jwt: string, keys: JSONWebKeySet, algorithms: readonly 
   });
 
 /**
+ * Decodes a JWS signed by the provider and verifies it: the algorithm against the allow-list, the
+ * signature against the JWKS (re-fetched once for an unknown `kid`). No claim is checked.
+ */
+export const verifyProviderJws = (
+  jwt: string,
+  keySource: KeySource,
+  algorithms: readonly string[],
+): Effect.Effect<{ header: Record<string, unknown>; payload: Record<string, unknown> }, IdTokenError> =>
+  Effect.gen(function* () {
+    const decoded = decodeJwt(jwt);
+    if (decoded instanceof IdTokenError) return yield* decoded;
+    const algorithmError = checkAlgorithm(decoded.header, algorithms);
+    if (algorithmError) return yield* algorithmError;
+
+    const first = yield* verifySignature(jwt, yield* keySource.current, algorithms).pipe(Effect.result);
+    if (first._tag === 'Failure') {
+      if (first.failure !== 'no-key') return yield* first.failure;
+      const refetched = yield* keySource.refetch;
+      if (!refetched) return yield* reject('NoMatchingKey', 'no provider key matches its kid.');
+      yield* verifySignature(jwt, refetched, algorithms).pipe(
+        Effect.mapError((error) =>
+          error === 'no-key' ? reject('NoMatchingKey', 'no provider key matches its kid.') : error,
+        ),
+      );
+    }
+    return decoded;
+  });
+
+/**
  * Verifies an ID token (OpenID Connect Core §3.1.3.7): the algorithm against the allow-list, the
  * signature against the JWKS (re-fetched once for an unknown `kid`), then each claim check.
  */
@@ -165,25 +206,7 @@ export const verifyIdToken = (
   expected: IdTokenExpectations,
 ): Effect.Effect<IdTokenClaims, IdTokenError> =>
   Effect.gen(function* () {
-    const decoded = decodeJwt(jwt);
-    if (decoded instanceof IdTokenError) return yield* decoded;
-    const algorithmError = checkAlgorithm(decoded.header, expected.algorithms);
-    if (algorithmError) return yield* algorithmError;
-
-    const first = yield* verifySignature(jwt, yield* keySource.current, expected.algorithms).pipe(
-      Effect.result,
-    );
-    if (first._tag === 'Failure') {
-      if (first.failure !== 'no-key') return yield* first.failure;
-      const refetched = yield* keySource.refetch;
-      if (!refetched) return yield* reject('NoMatchingKey', 'no provider key matches its kid.');
-      yield* verifySignature(jwt, refetched, expected.algorithms).pipe(
-        Effect.mapError((error) =>
-          error === 'no-key' ? reject('NoMatchingKey', 'no provider key matches its kid.') : error,
-        ),
-      );
-    }
-
+    const decoded = yield* verifyProviderJws(jwt, keySource, expected.algorithms);
     const claims = decoded.payload;
     const refreshing = expected.previous !== undefined;
     const failure =

@@ -14,6 +14,15 @@ export interface Storage {
   set(key: string, value: string): Promise<void>;
   /** Removes `key`; removing a missing key is not an error. */
   delete(key: string): Promise<void>;
+  /**
+   * Optional, for storages that keep the session under an id the browser holds (server-side session
+   * stores): moves the session to a fresh id and forgets the old one. The client calls it right after a
+   * successful sign-in, so an id planted or learnt before sign-in is worthless afterwards (no session
+   * fixation). Storages whose whole value changes at sign-in (cookies, memory) leave it out.
+   *
+   * @see https://owasp.org/www-community/attacks/Session_fixation
+   */
+  rotateId?(): Promise<void>;
 }
 
 /**
@@ -45,6 +54,8 @@ export interface StorageShape {
   readonly get: (key: string) => Effect.Effect<string | null, StorageError>;
   readonly set: (key: string, value: string) => Effect.Effect<void, StorageError>;
   readonly delete: (key: string) => Effect.Effect<void, StorageError>;
+  /** {@link Storage.rotateId}, when the storage has it. */
+  readonly rotateId?: () => Effect.Effect<void, StorageError>;
 }
 
 /** The storage port's service tag. */
@@ -53,12 +64,15 @@ export class StorageService extends Context.Service<StorageService, StorageShape
 ) {}
 
 const failed = (reason: 'ReadFailed' | 'WriteFailed', key: string) => (cause: unknown) =>
-  new StorageError({
-    reason,
-    message: `The session storage failed to ${reason === 'ReadFailed' ? 'read' : 'write'} "${key}" (${
-      cause instanceof Error ? cause.message : 'unknown error'
-    }); check the storage backend.`,
-  });
+  // A storage that already says what failed (e.g. `Unavailable`) is passed through as it is.
+  cause instanceof StorageError
+    ? cause
+    : new StorageError({
+        reason,
+        message: `The session storage failed to ${reason === 'ReadFailed' ? 'read' : 'write'} "${key}" (${
+          cause instanceof Error ? cause.message : 'unknown error'
+        }); check the storage backend.`,
+      });
 
 /** Wraps a Promise-based {@link Storage} as the storage port. */
 export const fromStorage = (storage: Storage): StorageShape => ({
@@ -66,6 +80,12 @@ export const fromStorage = (storage: Storage): StorageShape => ({
   set: (key, value) =>
     Effect.tryPromise({ try: () => storage.set(key, value), catch: failed('WriteFailed', key) }),
   delete: (key) => Effect.tryPromise({ try: () => storage.delete(key), catch: failed('WriteFailed', key) }),
+  ...(typeof storage.rotateId === 'function'
+    ? {
+        rotateId: () =>
+          Effect.tryPromise({ try: () => storage.rotateId!(), catch: failed('WriteFailed', 'session') }),
+      }
+    : {}),
 });
 
 /** A storage layer over any Promise-based {@link Storage}. */

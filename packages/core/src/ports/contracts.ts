@@ -377,3 +377,10 @@ export const httpContract = (name: string, make: (options: HttpContractOptions) 
     });
   });
 };
+
+export {
+  CookieBrowser,
+  fakeIdToken,
+  signedInRecord,
+  storeSessionsContract,
+} from '../session/storeSessionsContract.ts';

@@ -2,11 +2,12 @@ import * as Cause from 'effect/Cause';
 import * as Context from 'effect/Context';
 import * as Effect from 'effect/Effect';
 import * as Layer from 'effect/Layer';
-import { ConfigError, NotAuthenticated } from '../errors.ts';
+import { ConfigError, type LogoutTokenError, NotAuthenticated } from '../errors.ts';
 import { isSessionOver, selectAccessToken } from '../machine/context.ts';
 import { accessTokenKey } from '../oidc/accessToken.ts';
 import type { AccessTokenClaims, IdTokenClaims, UserInfoResponse } from '../oidc/claims.ts';
 import { type LogtoConfig, type NormalizedConfig, normalizeConfig } from '../oidc/config.ts';
+import type { LogoutTokenClaims } from '../oidc/logoutToken.ts';
 import type { SignInOptions } from '../oidc/signIn.ts';
 import { Clock, type ClockShape, systemClock } from '../ports/Clock.ts';
 import { Crypto, type CryptoShape, webCrypto } from '../ports/Crypto.ts';
@@ -251,5 +252,14 @@ export class LogtoClient {
     failure: { tag: string; reason?: string; message: string } | null;
   }> {
     return this.#run(Operations.getSessionState);
+  }
+
+  /**
+   * Verifies a back-channel logout token (OpenID Connect Back-Channel Logout 1.0 §2.6) and returns
+   * its claims; throws {@link LogoutTokenError}. Ending the sessions it names (`sid`, `sub`) is up to
+   * the caller — `LogtoServer`'s back-channel route does it in store mode.
+   */
+  verifyLogoutToken(logoutToken: string): Promise<LogoutTokenClaims> {
+    return this.#run(Operations.verifyLogoutToken(logoutToken));
   }
 }

@@ -47,7 +47,8 @@ export const discover = Effect.gen(function* () {
   return yield* cache.discovery(config.issuer, clock.now(), retryTransient(load, isUnavailable));
 });
 
-const keySourceFor = (metadata: ProviderMetadata) =>
+/** The provider keys for verifying its JWTs: the cached JWKS, and one re-fetch for an unknown `kid`. */
+export const keySourceFor = (metadata: ProviderMetadata) =>
   Effect.gen(function* () {
     const { cache } = yield* ClientSettings;
     const http = yield* Http;

@@ -4,7 +4,14 @@
  * @module
  */
 import * as Effect from 'effect/Effect';
-import { CallbackError, ConfigError, NotAuthenticated, SessionExpired, UserInfoError } from '../errors.ts';
+import {
+  CallbackError,
+  ConfigError,
+  LogoutTokenError,
+  NotAuthenticated,
+  SessionExpired,
+  UserInfoError,
+} from '../errors.ts';
 import {
   effectiveSkewMs,
   isInvalidGrant,
@@ -17,6 +24,8 @@ import { accessTokenKey, decodeAccessTokenClaims } from '../oidc/accessToken.ts'
 import { encodeBase64Url } from '../oidc/base64url.ts';
 import { validateCallback } from '../oidc/callback.ts';
 import type { AccessTokenClaims, IdTokenClaims, UserInfoResponse } from '../oidc/claims.ts';
+import { allowedAlgorithms } from '../oidc/idToken.ts';
+import { SeenLogoutTokens, verifyLogoutToken as verifyLogoutTokenClaims } from '../oidc/logoutToken.ts';
 import { UserInfoScope } from '../oidc/scopes.ts';
 import { buildAuthorizationUrl, checkRedirectUri, type SignInOptions } from '../oidc/signIn.ts';
 import { buildEndSessionUrl } from '../oidc/signOut.ts';
@@ -27,7 +36,7 @@ import { Crypto } from '../ports/Crypto.ts';
 import { Http } from '../ports/Http.ts';
 import { Lock } from '../ports/Lock.ts';
 import { StorageService } from '../ports/Storage.ts';
-import { discover, refreshTokenKey, retryTransient } from './actors.ts';
+import { discover, keySourceFor, refreshTokenKey, retryTransient } from './actors.ts';
 import { ClientSettings } from './ClientSettings.ts';
 import { persist, step } from './interpreter.ts';
 import {
@@ -143,6 +152,8 @@ export const handleSignInCallback = (callbackUrl: string) =>
         );
         if (result.actorFailure !== undefined)
           return yield* Effect.fail(result.actorFailure as CallbackError);
+        // A new sign-in gets a new session id, so an id known before it is worthless (no fixation).
+        if (storage.rotateId) yield* storage.rotateId();
         return { postRedirectUri: validated.transaction.postRedirectUri };
       }),
     );
@@ -322,3 +333,34 @@ export const getSessionState = Effect.map(loadLiveSession, ({ record }) => ({
   tags: record.tags,
   failure: record.failure,
 }));
+
+/** The logout tokens this process has accepted lately: a replayed `jti` is refused while its token lives. */
+const seenLogoutTokens = new SeenLogoutTokens();
+
+/**
+ * Verifies a back-channel logout token with the client's settings: the provider's keys and ID-token
+ * algorithms, this app as `aud`, the clock tolerance; a `jti` this process already accepted is refused.
+ * Touches no session: ending the sessions it names is the caller's part.
+ *
+ * @see https://openid.net/specs/openid-connect-backchannel-1_0.html#Validation
+ */
+export const verifyLogoutToken = (logoutToken: string) =>
+  Effect.gen(function* () {
+    const settings = yield* ClientSettings;
+    const clock = yield* Clock;
+    if (typeof logoutToken !== 'string' || logoutToken === '') {
+      return yield* new LogoutTokenError({
+        reason: 'Missing',
+        message: 'The back-channel logout request has no logout_token.',
+      });
+    }
+    const metadata = yield* discover;
+    return yield* verifyLogoutTokenClaims(logoutToken, yield* keySourceFor(metadata), {
+      issuer: settings.config.issuer,
+      clientId: settings.config.appId,
+      algorithms: allowedAlgorithms(metadata.id_token_signing_alg_values_supported),
+      now: Math.floor(clock.now() / 1000),
+      clockTolerance: settings.clockToleranceSeconds,
+      seen: seenLogoutTokens,
+    });
+  });

@@ -1,8 +1,11 @@
-import { ConfigError } from '../errors.ts';
+import { ConfigError, isLogtoMachineError, LogoutTokenError } from '../errors.ts';
 import { type LogtoConfig, normalizeConfig } from '../oidc/config.ts';
 import type { SignInOptions } from '../oidc/signIn.ts';
 import { LogtoClient, type LogtoClientOptions } from '../runtime/LogtoClient.ts';
-import { type CookieSession, CookieSessions, type CookieSessionsConfig } from '../session/CookieSessions.ts';
+import type { CookieSession } from '../session/CookieSessions.ts';
+import { makeSessions, type Sessions, type SessionsConfig } from '../session/makeSessions.ts';
+import type { StoreSessions } from '../session/StoreSessions.ts';
+import { type BackchannelAnswer, backchannelError, loggedOut, readLogoutToken } from './backchannelLogout.ts';
 import { errorPage, toHttpFailure } from './errorMapping.ts';
 import { safeReturnTo } from './returnTo.ts';
 
@@ -12,15 +15,22 @@ export interface LogtoRoutes {
   readonly signUp: string;
   readonly callback: string;
   readonly signOut: string;
+  /** Where the provider POSTs logout tokens (OpenID Connect Back-Channel Logout 1.0); store mode only. */
+  readonly backchannelLogout: string;
 }
 
 /** Configuration of a server app: the Logto app, its session cookies and its auth routes. */
 export interface LogtoServerConfig extends LogtoConfig {
   /** The app's public origin (`https://app.example`); default each request's own origin. Set it behind a proxy. */
   readonly baseUrl?: string;
-  /** The encrypted session cookies (`secrets` is required: 32+ characters, a list for rotation). */
-  readonly session: CookieSessionsConfig;
-  /** Auth route paths; defaults `/sign-in`, `/sign-up`, `/callback`, `/sign-out`. */
+  /**
+   * Where sessions live. `{ secrets }`: in encrypted cookies (the default; `secrets` is required: 32+
+   * characters, a list for rotation). `{ store, secrets }`: in an unstorage store (Redis, KV, …), the
+   * cookie holding only a signed id — shared by every instance, needed for back-channel logout. Or
+   * a `CookieSessions` / `StoreSessions` already built.
+   */
+  readonly session: SessionsConfig;
+  /** Auth route paths; defaults `/sign-in`, `/sign-up`, `/callback`, `/sign-out`, `/backchannel-logout`. */
   readonly routes?: Partial<LogtoRoutes>;
   /** Where sign-out returns to, a path on the app; default `/`. */
   readonly postSignOutPath?: string;
@@ -43,6 +53,15 @@ export type LogtoResponse =
       readonly status: number;
       readonly body: string;
       readonly setCookie: readonly string[];
+      /** Further response headers, e.g. `Cache-Control`. */
+      readonly headers?: Readonly<Record<string, string>>;
+    }
+  | {
+      /** A status without a body (the back-channel logout route's 200). */
+      readonly kind: 'empty';
+      readonly status: number;
+      readonly setCookie: readonly string[];
+      readonly headers?: Readonly<Record<string, string>>;
     };
 
 /** A request as adapters describe it: the full URL, the method and the Cookie header. */
@@ -52,6 +71,13 @@ export interface LogtoRequestInput {
   readonly cookie: string | null | undefined;
   /** Whether the request is an API call (answered with JSON and 401) rather than a page; default false. */
   readonly api?: boolean;
+  /** The `Content-Type` header; read by the back-channel logout route only. */
+  readonly contentType?: string | null;
+  /**
+   * Reads the request body as text, called only by the routes that need one (back-channel logout), so
+   * adapters pass it lazily. Adapters should cap its size; a logout token is about 1 KB.
+   */
+  readonly body?: () => Promise<string>;
 }
 
 const defaultRoutes: LogtoRoutes = {
@@ -59,9 +85,16 @@ const defaultRoutes: LogtoRoutes = {
   signUp: '/sign-up',
   callback: '/callback',
   signOut: '/sign-out',
+  backchannelLogout: '/backchannel-logout',
 };
 
 const invalid = (message: string) => new ConfigError({ reason: 'InvalidOption', message });
+
+/** The server's sessions when they live in a store (store mode, or any sessions that can be deleted by `sid`/`sub`). */
+const sessionStoreOf = ({ sessions }: LogtoServer): Pick<StoreSessions, 'deleteSessions'> | undefined =>
+  typeof (sessions as Partial<StoreSessions>).deleteSessions === 'function'
+    ? (sessions as StoreSessions)
+    : undefined;
 
 const checkPath = (path: string, name: string) => {
   if (typeof path !== 'string' || !path.startsWith('/') || path.startsWith('//')) {
@@ -85,7 +118,8 @@ const checkPath = (path: string, name: string) => {
 export class LogtoServer {
   readonly config: LogtoServerConfig;
   readonly routes: LogtoRoutes;
-  readonly #sessions: CookieSessions;
+  /** The sessions every request opens: `CookieSessions`, or `StoreSessions` (with `deleteSessions`) in store mode. */
+  readonly sessions: Sessions;
   readonly #baseUrl: URL | undefined;
 
   constructor(config: LogtoServerConfig) {
@@ -96,18 +130,13 @@ export class LogtoServer {
         `baseUrl must be the app's absolute origin, e.g. "https://app.example"; got ${JSON.stringify(config.baseUrl)}.`,
       );
     }
-    if (typeof config.session !== 'object' || config.session === null) {
-      throw invalid(
-        'session must be an object with the cookie secrets: { secrets: [process.env.SESSION_SECRET] }.',
-      );
-    }
     this.config = config;
     this.#baseUrl = config.baseUrl === undefined ? undefined : new URL(new URL(config.baseUrl).origin);
     const routes = { ...defaultRoutes, ...config.routes };
     for (const [name, path] of Object.entries(routes)) checkPath(path, `routes.${name}`);
     checkPath(config.postSignOutPath ?? '/', 'postSignOutPath');
     this.routes = routes;
-    this.#sessions = new CookieSessions(config.session);
+    this.sessions = makeSessions(config.session);
     // Fail now rather than on the first request if the client options are wrong.
     new LogtoClient(config, config.clientOptions);
   }
@@ -116,9 +145,18 @@ export class LogtoServer {
   open(input: LogtoRequestInput): LogtoRequest {
     const url = new URL(input.url);
     const base = this.#baseUrl ?? new URL(url.origin);
-    const session = this.#sessions.open(input.cookie, { secure: base.protocol === 'https:' });
+    const session = this.sessions.open(input.cookie, { secure: base.protocol === 'https:' });
     const client = new LogtoClient(this.config, { ...this.config.clientOptions, storage: session });
-    return new LogtoRequest(this, client, session, url, base, input.method.toUpperCase(), input.api ?? false);
+    return new LogtoRequest(
+      this,
+      client,
+      session,
+      url,
+      base,
+      input.method.toUpperCase(),
+      input.api ?? false,
+      input,
+    );
   }
 }
 
@@ -135,6 +173,8 @@ export class LogtoRequest {
     readonly method: string,
     /** Whether this request is an API call: the default of `requireAuth` and `failure`. */
     readonly api: boolean,
+    /** The request's body and its type, for the back-channel logout route. */
+    readonly input: Pick<LogtoRequestInput, 'contentType' | 'body'> = {},
   ) {}
 
   /** `Set-Cookie` values for what this request changed; the adapter appends them to its response. */
@@ -163,6 +203,7 @@ export class LogtoRequest {
         return await this.#signIn(path === routes.signUp);
       if (isGet && path === routes.callback) return await this.#callback();
       if ((isGet || this.method === 'POST') && path === routes.signOut) return await this.#signOut();
+      if (path === routes.backchannelLogout) return await this.#backchannelLogout();
     } catch (error) {
       return this.failure(error, { api: false });
     }
@@ -207,6 +248,51 @@ export class LogtoRequest {
     const home = new URL(this.server.config.postSignOutPath ?? '/', this.baseUrl).href;
     const endSessionUrl = await this.client.signOut(home);
     return this.#redirect(endSessionUrl ?? home);
+  }
+
+  /**
+   * OpenID Connect Back-Channel Logout 1.0: verifies the provider's `logout_token` and deletes the
+   * sessions it names (`sid`, else every session of `sub`) from the store. 200 with `Cache-Control:
+   * no-store` when done (also when no session matched); 400 with `{ error, error_description }` for
+   * every broken token or failed logout (§2.8); 405 for other methods; 501 in cookie mode, where the
+   * sessions live in browsers and there is nothing on the server to delete.
+   *
+   * @see https://openid.net/specs/openid-connect-backchannel-1_0.html#BCResponse
+   */
+  async #backchannelLogout(): Promise<LogtoResponse> {
+    const answer = (result: BackchannelAnswer): LogtoResponse => ({ ...result, setCookie: [] });
+    if (this.method !== 'POST')
+      return answer(backchannelError(405, 'Logout tokens are POSTed to this route.', { allow: 'POST' }));
+    const store = sessionStoreOf(this.server);
+    if (!store) {
+      return answer(
+        backchannelError(
+          501,
+          'Back-channel logout needs server-side sessions (store mode): this app keeps its sessions in cookies, so there is none to delete.',
+        ),
+      );
+    }
+    if (!this.input.body) {
+      return answer(
+        backchannelError(
+          501,
+          'This server adapter does not pass request bodies to LogtoServer (input.body).',
+        ),
+      );
+    }
+    try {
+      const token = await readLogoutToken(this.input.contentType, this.input.body);
+      if (token instanceof LogoutTokenError) return answer(backchannelError(400, token.message));
+      const { sid, sub } = await this.client.verifyLogoutToken(token);
+      await store.deleteSessions({ sid, sub });
+      return answer(loggedOut);
+    } catch (error) {
+      // §2.8: a logout that failed for any reason (a broken token, an unreachable provider or store) is 400.
+      const message = isLogtoMachineError(error)
+        ? error.message
+        : 'The logout failed unexpectedly; try again.';
+      return answer(backchannelError(400, message));
+    }
   }
 
   /**

@@ -55,6 +55,15 @@ describe('toHttpFailure', () => {
     expect(failure.message).not.toContain('secret');
     expect(toHttpFailure(new StorageError({ reason: 'ReadFailed', message: 'm' })).status).toBe(500);
   });
+
+  it('answers an unreachable session store with 503 and a message that leaks nothing', () => {
+    const failure = toHttpFailure(new StorageError({ reason: 'Unavailable', message: 'redis at 10.0.0.5' }));
+    expect(failure).toEqual({
+      status: 503,
+      message: 'The session store is unavailable; please try again in a moment.',
+      signInAgain: false,
+    });
+  });
 });
 
 describe('errorPage', () => {

@@ -18,10 +18,16 @@ const tagOf = (error: unknown) =>
     ? (error as { _tag: string; reason?: string; message?: string; status?: number; error?: string })
     : undefined;
 
+const unexpected: HttpFailure = {
+  status: 500,
+  message: 'Unexpected error; see the server log.',
+  signInAgain: false,
+};
+
 /**
  * Maps an error from the client to an HTTP failure: bad input and refused requests are 4xx, an
- * unreachable provider 502, an ended session 401 (sign in again). Only the app's own faults (storage)
- * are 5xx beyond 502.
+ * unreachable provider 502, an ended session 401 (sign in again), an unreachable session store 503.
+ * Only the app's own faults (storage) are 5xx beyond those.
  */
 export const toHttpFailure = (error: unknown): HttpFailure => {
   const tagged = tagOf(error);
@@ -45,8 +51,20 @@ export const toHttpFailure = (error: unknown): HttpFailure => {
       return { status: 502, message, signInAgain: false };
     case 'IdTokenError':
       return { status: 400, message, signInAgain: false };
+    case 'LogoutTokenError':
+      // A broken logout token is the sender's fault (§2.8: 400); keys the provider cannot serve are not.
+      return { status: tagged.reason === 'KeysUnavailable' ? 502 : 400, message, signInAgain: false };
+    case 'StorageError':
+      // The session store is down or slow (store mode): the session is not lost, so no sign-in loop;
+      // the request can be tried again once the store is back. Other storage faults are the app's.
+      if (tagged.reason !== 'Unavailable') return unexpected;
+      return {
+        status: 503,
+        message: 'The session store is unavailable; please try again in a moment.',
+        signInAgain: false,
+      };
     default:
-      return { status: 500, message: 'Unexpected error; see the server log.', signInAgain: false };
+      return unexpected;
   }
 };
 

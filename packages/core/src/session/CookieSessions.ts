@@ -11,6 +11,8 @@
  */
 import { ConfigError } from '../errors.ts';
 import type { Storage } from '../ports/Storage.ts';
+import { type CookiePair, splitIntoCookies } from './chunking.ts';
+import { sealedLength, withFewerAccessTokens } from './cookieBudget.ts';
 import { parseCookieHeader } from './cookieHeader.ts';
 import { LruCache } from './LruCache.ts';
 import { RequestCookieSession, type SessionSealer } from './RequestCookieSession.ts';
@@ -77,7 +79,7 @@ export class CookieSessions {
       config: this.#config,
       seal: (plaintext, name) => this.#seal(plaintext, name),
       unseal: (sealed, name) => this.#unseal(sealed, name),
-      oversized: (bytes, cookies) => this.#warnOversized(bytes, cookies),
+      fitBudget: (value, name, attributes, cookies) => this.#fitBudget(value, name, attributes, cookies),
     };
   }
 
@@ -127,13 +129,42 @@ export class CookieSessions {
     return plaintext;
   }
 
-  #warnOversized(bytes: number, cookies: number): void {
+  /** Leaves cached access tokens out of an oversized session cookie until it fits the chunk budget. */
+  async #fitBudget(
+    value: string,
+    name: string,
+    attributes: string,
+    cookies: CookiePair[],
+  ): Promise<CookiePair[]> {
+    const { chunkBudget, maxCookieBytes } = this.#config;
+    const cookiesFor = (sealed: string) => splitIntoCookies(name, sealed, attributes, maxCookieBytes);
+    const smaller = withFewerAccessTokens(value);
+    let fitted: CookiePair[] | undefined;
+    for (const [index, candidate] of smaller.entries()) {
+      // Sealing only what could fit: the sealed length is known beforehand.
+      const last = index === smaller.length - 1;
+      if (!last && cookiesFor('x'.repeat(sealedLength(candidate))).length > chunkBudget) continue;
+      fitted = cookiesFor(await this.#seal(candidate, name));
+      if (fitted.length <= chunkBudget) break;
+    }
+    this.#warnOversized(value.length, cookies.length, fitted?.length);
+    return fitted ?? cookies;
+  }
+
+  #warnOversized(bytes: number, cookies: number, withoutAccessTokens: number | undefined): void {
     if (this.#warned) return;
     this.#warned = true;
+    const budget = this.#config.chunkBudget;
+    const outcome =
+      withoutAccessTokens === undefined
+        ? 'It was written anyway, but browsers and proxies limit request headers'
+        : withoutAccessTokens <= budget
+          ? `To fit, the cookie leaves out its cached access tokens (${withoutAccessTokens} cookie${withoutAccessTokens === 1 ? '' : 's'}); they are fetched again with the refresh token when needed, at the cost of extra refresh grants`
+          : `Even without its cached access tokens it takes ${withoutAccessTokens} cookies; it was written anyway, but browsers and proxies limit request headers`;
     console.warn(
-      `[logto-machine] The session is ${bytes} bytes across ${cookies} cookies (chunkBudget ${this.#config.chunkBudget}). ` +
-        'It was written anyway, but browsers and proxies limit request headers: request fewer resources or ' +
-        'organizations, or keep the session in a server-side store.',
+      `[logto-machine] The session is ${bytes} bytes across ${cookies} cookies (chunkBudget ${budget}). ${outcome}. ` +
+        'Request fewer resources or organizations, or keep the session in a server-side store ' +
+        '(store mode: `session: { store, secrets }`).',
     );
   }
 }

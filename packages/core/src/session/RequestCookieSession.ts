@@ -17,8 +17,11 @@ export interface SessionSealer {
   seal(plaintext: string, name: string): Promise<string>;
   /** Decrypts a value bound to `name`; `null` when it is not authentic. */
   unseal(sealed: string, name: string): Promise<string | null>;
-  /** Reports a session larger than the chunk budget. */
-  oversized(bytes: number, cookies: number): void;
+  /**
+   * The cookies of a session over the chunk budget, written without cached access tokens (see
+   * `cookieBudget.ts`), and reports it; the given cookies when nothing smaller fits better.
+   */
+  fitBudget(value: string, name: string, attributes: string, cookies: CookiePair[]): Promise<CookiePair[]>;
 }
 
 /** Where a storage key lives: the real cookie name and the name its value is bound to. */
@@ -107,10 +110,13 @@ export class RequestCookieSession implements CookieSession {
       throw error;
     }
     if (this.#writes.get(target.cookie) !== write) return; // a later write replaced this one
-    write.cookies = splitIntoCookies(target.cookie, sealed, attributes, this.#sealer.config.maxCookieBytes);
-    if (target.isSession && write.cookies.length > this.#sealer.config.chunkBudget) {
-      this.#sealer.oversized(sealed.length, write.cookies.length);
+    let cookies = splitIntoCookies(target.cookie, sealed, attributes, this.#sealer.config.maxCookieBytes);
+    if (target.isSession && cookies.length > this.#sealer.config.chunkBudget) {
+      // This request keeps reading the full value; only the cookie leaves cached access tokens out.
+      cookies = await this.#sealer.fitBudget(value, target.boundTo, attributes, cookies);
+      if (this.#writes.get(target.cookie) !== write) return;
     }
+    write.cookies = cookies;
   }
 
   async delete(key: string): Promise<void> {

@@ -1,7 +1,8 @@
 /**
- * The Logto configuration from the environment (see the README's table). `launcher.ts` fills it in
- * for the embedded dev provider when `LOGTO_ENDPOINT` is unset.
+ * The Logto configuration from the environment (see the README's table); with `REDIS_URL`, sessions
+ * in Redis. `launcher.ts` fills it in for the embedded dev provider when `LOGTO_ENDPOINT` is unset.
  */
+import { connectRedis, makeRedisLock, redisStore } from '@logto-machine/redis';
 import type { LogtoServerConfig } from '@logto-machine/sveltekit';
 
 /** A variable that is set but empty counts as unset. */
@@ -18,14 +19,36 @@ const required = (name: string, hint: string): string => {
   return value;
 };
 
-export const configFromEnv = (): LogtoServerConfig => ({
-  endpoint: required('LOGTO_ENDPOINT', 'Start the app with `pnpm start` to use the embedded dev provider.'),
-  appId: required('LOGTO_APP_ID', 'Set LOGTO_APP_ID and LOGTO_APP_SECRET to your Logto app.'),
-  appSecret: env('LOGTO_APP_SECRET'),
-  scopes: list('LOGTO_SCOPES'),
-  resources: list('LOGTO_RESOURCES'),
-  baseUrl: env('BASE_URL'),
-  session: {
-    secrets: required('SESSION_SECRET', 'Set it to 32+ random characters, e.g. `openssl rand -base64 32`.'),
-  },
-});
+// #region config
+export const configFromEnv = (): LogtoServerConfig =>
+  withRedisFromEnv({
+    endpoint: required('LOGTO_ENDPOINT', 'Start the app with `pnpm start` to use the embedded dev provider.'),
+    appId: required('LOGTO_APP_ID', 'Set LOGTO_APP_ID and LOGTO_APP_SECRET to your Logto app.'),
+    appSecret: env('LOGTO_APP_SECRET'),
+    scopes: list('LOGTO_SCOPES'),
+    resources: list('LOGTO_RESOURCES'),
+    baseUrl: env('BASE_URL'),
+    session: {
+      secrets: required('SESSION_SECRET', 'Set it to 32+ random characters, e.g. `openssl rand -base64 32`.'),
+    },
+  });
+// #endregion config
+
+// #region redis
+/**
+ * With REDIS_URL, sessions live in Redis instead of cookies (store mode): every instance of the app
+ * shares them, and a Redis lock lets one instance at a time refresh a session.
+ */
+function withRedisFromEnv(config: LogtoServerConfig): LogtoServerConfig {
+  const redisUrl = env('REDIS_URL');
+  if (!redisUrl) return config;
+  const redis = connectRedis(redisUrl);
+  // The same secrets, now signing the session id that the cookie holds.
+  const { secrets } = config.session as { secrets: string };
+  return {
+    ...config,
+    session: { store: redisStore(redis), secrets },
+    clientOptions: { lock: makeRedisLock({ redis }) },
+  };
+}
+// #endregion redis

@@ -1,0 +1,292 @@
+/**
+ * Scenario 1: an authenticated request with a valid session, per framework: the bare framework's route
+ * beside the same route behind our adapter and behind the peers. Each server is its own process; each
+ * gets a warm-up, then the runs go round-robin (A B C A B C …), each a fixed number of requests
+ * (about `seconds` at the server's warm-up rate) from 16 connections; figures are medians over the
+ * rounds, ratios are taken within a round (against the bare route measured minutes apart at most).
+ * Every response is checked: no non-2xx, and the handler's count of authenticated requests equals
+ * autocannon's 2xx count.
+ */
+import { CookieSessions } from '@logto-machine/core';
+import { buildServers, buildSveltekit, type ServerName, serverBundle, sveltekitBuild } from '../lib/build.ts';
+import { runLoad } from '../lib/load.ts';
+import { outDir } from '../lib/paths.ts';
+import { type Check, check, type Scenario, type Settings, type Table } from '../lib/report.ts';
+import { type ServerProcess, startProvider, startServer } from '../lib/servers.ts';
+import { fetchWith, signIn } from '../lib/signIn.ts';
+import { fmt, median, ratio, sleep } from '../lib/stats.ts';
+import { sessionSecret } from '../servers/config.ts';
+
+interface Contender {
+  readonly label: string;
+  readonly server: ServerName;
+  /** Where a browser starts signing in; none for the bare route. */
+  readonly signInPath?: string;
+  /** Replay one session, or rotate over this many distinct sessions (our cookie sessions only). */
+  readonly sessions?: number;
+  readonly env?: Record<string, string>;
+  /** Ours (profiled with --profile). */
+  readonly ours?: boolean;
+}
+
+interface Group {
+  readonly framework: string;
+  /** The first is the bare route. */
+  readonly contenders: readonly Contender[];
+  /** Rows that cannot be measured yet. */
+  readonly todo?: readonly string[];
+}
+
+/** Decrypt-cache capacity of CookieSessions is 1,000: 2,000 sessions round-robin never hit it. */
+const manySessions = 2000;
+
+const groups: readonly Group[] = [
+  {
+    framework: 'Hono',
+    contenders: [
+      { label: 'bare Hono', server: 'honoBare' },
+      { label: '@logto-machine/hono (cookie)', server: 'honoLogto', signInPath: '/sign-in', ours: true },
+      {
+        label: `@logto-machine/hono (cookie, ${manySessions.toLocaleString('en-US')} sessions)`,
+        server: 'honoLogto',
+        signInPath: '/sign-in',
+        sessions: manySessions,
+        ours: true,
+      },
+      {
+        label: '@logto-machine/hono (store mode, unstorage memory)',
+        server: 'honoLogto',
+        signInPath: '/sign-in',
+        env: { BENCH_SESSIONS: 'memory' },
+        ours: true,
+      },
+      { label: '@hono/oidc-auth', server: 'honoOidcAuth', signInPath: '/me' },
+    ],
+  },
+  {
+    framework: 'Koa',
+    contenders: [
+      { label: 'bare Koa', server: 'koaBare' },
+      { label: '@logto-machine/koa (cookie)', server: 'koaLogto', signInPath: '/sign-in', ours: true },
+      {
+        label: '@logto-machine/koa (store mode, unstorage memory)',
+        server: 'koaLogto',
+        signInPath: '/sign-in',
+        env: { BENCH_SESSIONS: 'memory' },
+        ours: true,
+      },
+    ],
+  },
+  {
+    framework: 'Express',
+    contenders: [
+      { label: 'bare Express', server: 'expressBare' },
+      { label: '@logto/express (express-session)', server: 'expressLogto', signInPath: '/logto/sign-in' },
+    ],
+  },
+  {
+    framework: 'SvelteKit',
+    contenders: [
+      { label: 'bare SvelteKit endpoint', server: 'sveltekit', env: { BENCH_LOGTO: '0' } },
+      {
+        label: '@logto-machine/sveltekit (cookie)',
+        server: 'sveltekit',
+        signInPath: '/sign-in',
+        env: { BENCH_LOGTO: '1' },
+        ours: true,
+      },
+    ],
+  },
+];
+
+interface Run {
+  /** Server CPU time over wall time of the run: below ~90% the load generator, not the server, was the limit. */
+  busy: number;
+  requestsPerSecond: number;
+  p50Ms: number;
+  p99Ms: number;
+  cpuMicrosPerRequest: number;
+}
+
+/** Every cookie the session uses, re-sealed `count` times over distinct plaintexts (distinct users). */
+const distinctSessions = async (cookie: string, count: number): Promise<string[]> => {
+  const sessions = new CookieSessions({ secrets: [sessionSecret] });
+  const plaintext = await sessions.open(cookie, { secure: false }).get('session');
+  if (!plaintext?.endsWith('}')) throw new Error('could not read the signed-in session back');
+  const cookies: string[] = [];
+  for (let index = 0; index < count; index += 1) {
+    const session = sessions.open(null, { secure: false });
+    // An extra member the reader ignores: each session a distinct string, as distinct users' are.
+    await session.set('session', `${plaintext.slice(0, -1)},"benchUser":${index}}`);
+    cookies.push(
+      session
+        .setCookieHeaders()
+        .map((header) => header.split(';', 1)[0])
+        .join('; '),
+    );
+  }
+  return cookies;
+};
+
+const measureGroup = async (
+  group: Group,
+  endpoint: string,
+  settings: Settings,
+  checks: Check[],
+): Promise<Table> => {
+  const { smoke, log } = settings;
+  const env = {
+    LOGTO_ENDPOINT: endpoint,
+    SVELTEKIT_BUILD: sveltekitBuild,
+    OIDC_AUTH_SECRET: sessionSecret,
+    OIDC_ISSUER: `${endpoint}/oidc`,
+    OIDC_CLIENT_ID: 'demo-app',
+    OIDC_CLIENT_SECRET: 'demo-app-secret',
+    OIDC_SCOPES: 'openid profile email offline_access',
+  };
+  const servers: ServerProcess[] = [];
+  const cookies: (string[] | undefined)[] = [];
+  try {
+    for (const contender of group.contenders) {
+      const server = await startServer(contender.label, serverBundle(contender.server), {
+        env: { ...env, ...contender.env },
+        execArgv:
+          settings.profile && contender.ours ? ['--cpu-prof', `--cpu-prof-dir=${outDir}/profiles`] : [],
+      });
+      servers.push(server);
+      if (!contender.signInPath) {
+        cookies.push(undefined);
+        continue;
+      }
+      const cookie = await signIn(server.url, contender.signInPath);
+      const sessions = contender.sessions ? await distinctSessions(cookie, contender.sessions) : [cookie];
+      for (const session of [sessions[0]!, sessions.at(-1)!]) {
+        const { status, body } = await fetchWith(`${server.url}/me`, session);
+        if (status !== 200 || body !== 'user_demo') {
+          throw new Error(`${contender.label}: a signed-in request answered ${status} ${body.slice(0, 200)}`);
+        }
+      }
+      cookies.push(sessions);
+    }
+
+    const connections = 16;
+    const warmupSeconds = smoke ? 0.5 : 3;
+    const rounds = smoke ? 1 : 4;
+    const seconds = smoke ? 0.5 : 4;
+    const amounts: number[] = [];
+    for (const [index, server] of servers.entries()) {
+      log(`  warm-up ${group.contenders[index]!.label}`);
+      const warm = await runLoad(`${server.url}/me`, {
+        seconds: warmupSeconds,
+        connections,
+        ...(cookies[index] ? { cookies: cookies[index] } : {}),
+      });
+      amounts.push(Math.max(200, Math.round(warm.requestsPerSecond * seconds)));
+    }
+    await sleep(300);
+
+    const runs: Run[][] = group.contenders.map(() => []);
+    for (let round = 0; round < rounds; round += 1) {
+      for (const [index, server] of servers.entries()) {
+        const contender = group.contenders[index]!;
+        const before = await server.stats();
+        const result = await runLoad(`${server.url}/me`, {
+          amount: amounts[index]!,
+          connections,
+          ...(cookies[index] ? { cookies: cookies[index] } : {}),
+        });
+        const after = await server.stats();
+        const counted = after.authenticated - before.authenticated;
+        const ok = result.notOk === 0 && result.ok === amounts[index] && counted === result.ok;
+        if (!ok || round === 0) {
+          checks.push(
+            check(
+              `${group.framework}: ${contender.label} — every request authenticated (round ${round + 1})`,
+              ok,
+              `${result.ok} 2xx of ${amounts[index]} sent, ${result.notOk} other/errors, handler counted ${counted}`,
+            ),
+          );
+        }
+        runs[index]!.push({
+          busy: (after.cpuMicros - before.cpuMicros) / (result.seconds * 1e6),
+          requestsPerSecond: result.requestsPerSecond,
+          p50Ms: result.p50Ms,
+          p99Ms: result.p99Ms,
+          cpuMicrosPerRequest: (after.cpuMicros - before.cpuMicros) / Math.max(1, result.ok),
+        });
+        log(
+          `  round ${round + 1}: ${contender.label}: ${fmt(result.requestsPerSecond)} req/s, p50 ${fmt(result.p50Ms)} ms`,
+        );
+      }
+    }
+
+    const bare = runs[0]!;
+    const rows = [
+      [
+        'server',
+        'req/s',
+        '× bare (min–max)',
+        'p50 ms',
+        'p99 ms',
+        'CPU µs/req',
+        'added CPU µs/req',
+        '× bare by CPU/req',
+        'server busy',
+      ],
+    ];
+    for (const [index, contender] of group.contenders.entries()) {
+      const own = runs[index]!;
+      const ratios = own.map((run, round) => run.requestsPerSecond / bare[round]!.requestsPerSecond);
+      const cpu = median(own.map((run) => run.cpuMicrosPerRequest));
+      const bareCpu = median(bare.map((run) => run.cpuMicrosPerRequest));
+      rows.push([
+        contender.label,
+        fmt(median(own.map((run) => run.requestsPerSecond))),
+        index === 0
+          ? '1.00×'
+          : `${ratio(median(ratios))} (${ratio(Math.min(...ratios))}–${ratio(Math.max(...ratios))})`,
+        fmt(median(own.map((run) => run.p50Ms))),
+        fmt(median(own.map((run) => run.p99Ms))),
+        fmt(cpu),
+        index === 0 ? '–' : fmt(cpu - bareCpu),
+        index === 0 ? '1.00×' : ratio(bareCpu / cpu),
+        `${Math.round(100 * median(own.map((run) => run.busy)))}%`,
+      ]);
+    }
+    for (const todo of group.todo ?? []) rows.push([todo, ...Array<string>(8).fill('–')]);
+    return { caption: group.framework, rows };
+  } finally {
+    for (const server of servers) await server.stop();
+  }
+};
+
+export const authenticatedRequest: Scenario = async (settings) => {
+  settings.log('Scenario 1: authenticated request — building the servers and the SvelteKit app');
+  await buildServers();
+  buildSveltekit();
+  const provider = await startProvider();
+  const checks: Check[] = [];
+  const tables: Table[] = [];
+  try {
+    for (const group of groups) {
+      settings.log(`Scenario 1: ${group.framework}`);
+      tables.push(await measureGroup(group, String(provider.info.url), settings, checks));
+    }
+  } finally {
+    await provider.stop();
+  }
+  return {
+    title: '1. Authenticated request, valid session',
+    intro:
+      'GET /me answering the signed-in user’s `sub` (the bare routes answer a constant). Each server its own ' +
+      'process; 16 connections from autocannon in the runner process; warm-up, then 4 interleaved rounds of ' +
+      '~4 s each; medians over rounds; “× bare” is req/s over the bare route’s in the same round. CPU µs/req ' +
+      'is process.cpuUsage() of the server process (all its threads) over the requests it served. ' +
+      'Sessions: one real sign-in each through the server, replayed; the “2,000 sessions” row re-seals that ' +
+      'session 2,000 times as distinct plaintexts and rotates over them, so every request misses the ' +
+      '1,000-entry decrypt cache and the parsed-session memo (a busy server with many users).',
+    tables,
+    notes: [],
+    checks,
+  };
+};

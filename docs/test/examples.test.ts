@@ -1,0 +1,137 @@
+/**
+ * The docs' own examples (`docs/examples/`) compile, and do what the pages say: the two workers sign
+ * in and out against the dev provider, the machine signs in when stepped by hand, and the inspected
+ * actor reports every step.
+ */
+import { spawnSync } from 'node:child_process';
+import { join } from 'node:path';
+import { type DevProvider, startDevProvider } from '@logto-machine/dev-provider';
+import { Browser, CookieJar, completeSignIn, locationOf } from '@logto-machine/dev-provider/testing';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { InspectionEvent } from 'xstate';
+import clientWorker from '../examples/clientWorker.ts';
+import { fakeTokens, fakeTransaction, inspectedSession } from '../examples/inspect.ts';
+import { signInByHand } from '../examples/machine.ts';
+import serverWorker from '../examples/serverWorker.ts';
+import { docsDir } from '../scripts/paths.ts';
+
+it('the examples and scripts of the docs type-check', () => {
+  const result = spawnSync(join(docsDir, 'node_modules/.bin/tsc'), ['-p', 'tsconfig.json', '--noEmit'], {
+    cwd: docsDir,
+    encoding: 'utf8',
+  });
+  expect(`${result.stdout}${result.stderr}`).toBe('');
+  expect(result.status).toBe(0);
+});
+
+describe('the workers of "custom runtimes" against the dev provider', () => {
+  let provider: DevProvider;
+  beforeAll(async () => {
+    provider = await startDevProvider();
+  });
+  afterAll(() => provider?.stop());
+
+  for (const [name, worker] of [
+    ['LogtoServer worker', serverWorker],
+    ['LogtoClient worker', clientWorker],
+  ] as const) {
+    it(`${name}: signs in, shows the claims, signs out`, async () => {
+      const baseUrl = 'http://127.0.0.1:4599';
+      const env = {
+        LOGTO_ENDPOINT: provider.url,
+        LOGTO_APP_ID: 'demo-app',
+        LOGTO_APP_SECRET: 'demo-app-secret',
+        BASE_URL: baseUrl,
+        SESSION_SECRET: 'a-session-secret-for-the-docs-examples-test',
+      };
+      const browser = new Browser(baseUrl, (request) => worker.fetch(request, env));
+      expect(await (await browser.get('/')).text()).toContain('Not authenticated');
+
+      const signIn = await browser.get('/sign-in');
+      expect(signIn.status).toBe(302);
+      const jar = new CookieJar();
+      const callbackUrl = await completeSignIn(locationOf(signIn, baseUrl).href, {
+        username: 'demo',
+        password: 'demo-password',
+        cookieJar: jar,
+      });
+      const callback = await browser.get(callbackUrl);
+      expect(callback.status).toBe(302);
+      expect(locationOf(callback, baseUrl).pathname).toBe('/');
+
+      expect(await (await browser.get('/')).text()).toContain('"sub":"user_demo"');
+
+      const signOut = await browser.get('/sign-out');
+      expect(signOut.status).toBe(302);
+      expect(locationOf(signOut, baseUrl).href).toContain(`${provider.issuer}/session/end`);
+      expect(await (await browser.get('/')).text()).toContain('Not authenticated');
+    });
+  }
+
+  it('a replayed callback is a 400 page, not a 500', async () => {
+    const baseUrl = 'http://127.0.0.1:4599';
+    const env = {
+      LOGTO_ENDPOINT: provider.url,
+      LOGTO_APP_ID: 'demo-app',
+      LOGTO_APP_SECRET: 'demo-app-secret',
+      BASE_URL: baseUrl,
+      SESSION_SECRET: 'a-session-secret-for-the-docs-examples-test',
+    };
+    const browser = new Browser(baseUrl, (request) => clientWorker.fetch(request, env));
+    const response = await browser.get('/callback?state=forged&code=forged');
+    expect(response.status).toBe(400);
+    expect(await response.text()).toContain('Error: ');
+  });
+});
+
+describe('the machine examples', () => {
+  it('signs in by stepping the pure machine', async () => {
+    const now = Date.now();
+    const transaction = fakeTransaction(now);
+    const received = fakeTokens(now);
+    const inputs: unknown[] = [];
+    const snapshot = await signInByHand(transaction, 'code-1', async (input) => {
+      inputs.push(input);
+      return received;
+    });
+    expect(inputs).toEqual([{ code: 'code-1', transaction }]);
+    expect(snapshot.hasTag('authenticated')).toBe(true);
+    expect(snapshot.context.tokens?.refreshToken).toBe(received.refreshToken);
+  });
+
+  it('reports every event and snapshot of a live session to the inspector', async () => {
+    const events: InspectionEvent[] = [];
+    const now = Date.now();
+    const transaction = fakeTransaction(now);
+    const session = inspectedSession(
+      {
+        exchangeCode: async () => fakeTokens(now),
+        refreshTokens: async () => fakeTokens(now + 1),
+        revokeToken: async () => {},
+      },
+      (event) => events.push(event),
+    );
+    session.send({ type: 'app.signInRequested', transaction, now });
+    session.send({ type: 'app.callbackReceived', transaction, code: 'code-1', now });
+    await expect.poll(() => session.getSnapshot().hasTag('authenticated')).toBe(true);
+    session.send({ type: 'app.refreshRequested', target: {}, now });
+    await expect.poll(() => session.getSnapshot().matches({ authenticated: 'idle' })).toBe(true);
+    session.send({ type: 'app.signOutRequested' });
+    await expect.poll(() => session.getSnapshot().hasTag('signedOut')).toBe(true);
+    session.stop();
+
+    const sent = events.flatMap((event) => (event.type === '@xstate.event' ? [event.event.type] : []));
+    expect(sent).toEqual(
+      expect.arrayContaining([
+        'app.signInRequested',
+        'app.callbackReceived',
+        'xstate.done.actor.exchangeCode',
+        'app.refreshRequested',
+        'xstate.done.actor.refreshTokens',
+        'app.signOutRequested',
+        'xstate.done.actor.revokeToken',
+      ]),
+    );
+    expect(events.some((event) => event.type === '@xstate.snapshot')).toBe(true);
+  });
+});

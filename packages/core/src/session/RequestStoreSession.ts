@@ -1,0 +1,231 @@
+/**
+ * The {@link CookieSession} of one request in store mode: the cookie holds a signed session id, the
+ * values live in the store. Reads always go to the store (another instance may have refreshed the
+ * session meanwhile); writes go there at once, and `setCookieHeaders()` says what the browser must
+ * change: a new id, a renewed Max-Age, or the cookie's removal.
+ *
+ * @module
+ */
+import { StorageError } from '../errors.ts';
+import { readSessionRecord } from '../runtime/sessionRecord.ts';
+import type { CookieSession } from './CookieSessions.ts';
+import { cookieNamesOf } from './chunking.ts';
+import { serializeAttributes, serializeSetCookie } from './cookieHeader.ts';
+import { newSessionId, signSessionId, verifySessionId } from './sessionId.ts';
+import type { SessionStore } from './sessionStore.ts';
+
+/** What a request-bound store session needs from its {@link StoreSessions}. */
+export interface StoreSessionContext {
+  readonly store: SessionStore;
+  readonly cookieName: string;
+  readonly path: string;
+  readonly maxAgeSeconds: number;
+  /** Every secret's signing key, the current one first. */
+  keys(): Promise<readonly CryptoKey[]>;
+}
+
+// The keys of runtime/sessionRecord.ts (`sessionKey`, `transactionKey`).
+const sessionKey = 'session';
+const transactionPrefix = 'transaction:';
+const base64url = /^[A-Za-z0-9_-]+$/;
+
+/** A {@link CookieSession} whose cookie is a signed id into a {@link SessionStore}. */
+export class RequestStoreSession implements CookieSession {
+  readonly #context: StoreSessionContext;
+  readonly #incoming: ReadonlyMap<string, string>;
+  readonly #secure: boolean;
+  /** The id this request works on: from the cookie, or new; `null` when there is none yet. */
+  #id: Promise<string | null> | undefined;
+  /** The cookie to send: a signed id, or `'expire'`. */
+  #cookie: string | 'expire' | undefined;
+  /** The id's session was deleted (signed out here or elsewhere): it takes no more sign-ins. */
+  #deleted = false;
+  /** Where each transaction read in this request was found (it may predate the last id rotation). */
+  readonly #transactionIds = new Map<string, string>();
+  readonly #inFlight = new Map<string, Promise<string | null>>();
+  #pendingWrites = 0;
+
+  constructor(context: StoreSessionContext, incoming: ReadonlyMap<string, string>, secure: boolean) {
+    this.#context = context;
+    this.#incoming = incoming;
+    this.#secure = secure;
+  }
+
+  /** The cookie's id if it is authentic; re-signed under the current secret if an older one signed it. */
+  #currentId(): Promise<string | null> {
+    this.#id ??= (async () => {
+      const value = this.#incoming.get(this.#context.cookieName);
+      if (value === undefined) return null;
+      const verified = await verifySessionId(await this.#context.keys(), this.#context.cookieName, value);
+      if (verified && verified.keyIndex > 0) this.#cookie ??= await this.#sign(verified.id);
+      return verified?.id ?? null;
+    })();
+    return this.#id;
+  }
+
+  async #sign(id: string): Promise<string> {
+    const [key] = await this.#context.keys();
+    return signSessionId(key!, this.#context.cookieName, id);
+  }
+
+  /** Moves this request to a fresh id and sends it to the browser. */
+  async #newId(): Promise<string> {
+    const id = newSessionId();
+    this.#id = Promise.resolve(id);
+    this.#deleted = false;
+    this.#cookie = await this.#sign(id);
+    return id;
+  }
+
+  async get(key: string): Promise<string | null> {
+    if (key !== sessionKey && this.#state(key) === null) return null;
+    // Concurrent reads of one key share one store call; later reads ask the store again.
+    let read = this.#inFlight.get(key);
+    if (read === undefined) {
+      read = this.#read(key).finally(() => this.#inFlight.delete(key));
+      this.#inFlight.set(key, read);
+    }
+    return read;
+  }
+
+  async #read(key: string): Promise<string | null> {
+    const id = await this.#currentId();
+    if (id === null) return null;
+    const { store } = this.#context;
+    if (key === sessionKey) {
+      const entry = await store.readSession(id);
+      if (entry === 'deleted') this.#deleted = true;
+      return entry === 'deleted' || entry === null ? null : entry.value;
+    }
+    const state = this.#state(key)!;
+    const known = this.#transactionIds.get(state);
+    if (known !== undefined) return store.readTransaction(store.transactionKey(known, state));
+    // A sign-in started in another tab before this session's id rotated is kept under an earlier id.
+    const value = await store.readTransaction(store.transactionKey(id, state));
+    if (value !== null) return value;
+    for (const previous of await store.previousIds(id)) {
+      const earlier = await store.readTransaction(store.transactionKey(previous, state));
+      if (earlier !== null) {
+        this.#transactionIds.set(state, previous);
+        return earlier;
+      }
+    }
+    return null;
+  }
+
+  async set(key: string, value: string): Promise<void> {
+    const state = key === sessionKey ? undefined : this.#state(key);
+    if (state === null || typeof value !== 'string') {
+      throw new StorageError({
+        reason: 'WriteFailed',
+        message: `A store session keeps only "session" and "transaction:<base64url state>" strings; it cannot store "${key}".`,
+      });
+    }
+    this.#pendingWrites++;
+    try {
+      if (state === undefined) await this.#setSession(value);
+      else await this.#setTransaction(state, value);
+    } finally {
+      this.#pendingWrites--;
+    }
+  }
+
+  async #setSession(value: string): Promise<void> {
+    const { store } = this.#context;
+    let id = await this.#currentId();
+    // Asked afresh: the session may have been deleted (signed out elsewhere) since this request read it.
+    if (id !== null && (await store.readSession(id)) === 'deleted') {
+      // Tokens for a deleted session are dropped, never revived under a new id; a new sign-in starts afresh.
+      if (readSessionRecord(value)?.tags.has('authenticated')) {
+        this.#deleted = true;
+        this.#cookie = 'expire';
+        return;
+      }
+      id = null;
+    }
+    id ??= await this.#newId();
+    await store.writeSession(id, value);
+    // Renews the cookie's Max-Age with the store entry's TTL.
+    if (this.#cookie === undefined || this.#cookie === 'expire') this.#cookie = await this.#sign(id);
+  }
+
+  async #setTransaction(state: string, value: string): Promise<void> {
+    const { store } = this.#context;
+    let id = await this.#currentId();
+    // A sign-in from the cookie of a deleted session starts under a fresh id.
+    if (id !== null && !this.#deleted && (await store.readSession(id)) === 'deleted') this.#deleted = true;
+    if (id === null || this.#deleted) id = await this.#newId();
+    await store.writeTransaction(store.transactionKey(id, state), value);
+    this.#transactionIds.set(state, id);
+  }
+
+  async delete(key: string): Promise<void> {
+    const state = key === sessionKey ? undefined : this.#state(key);
+    if (state === null) return;
+    const id = await this.#currentId();
+    if (id === null) return;
+    const { store } = this.#context;
+    if (state === undefined) {
+      await store.deleteSession(id);
+      this.#deleted = true;
+      this.#cookie = 'expire';
+    } else {
+      await store.remove(store.transactionKey(this.#transactionIds.get(state) ?? id, state));
+      this.#transactionIds.delete(state);
+    }
+  }
+
+  /**
+   * Moves the session to a fresh id: writes it there, remembers the old id for pending sign-ins of
+   * other tabs, and deletes the old id's session. Called by the client right after a sign-in.
+   */
+  async rotateId(): Promise<void> {
+    const previous = await this.#currentId();
+    if (previous === null) return;
+    const { store } = this.#context;
+    const entry = await store.readSession(previous);
+    if (entry === null || entry === 'deleted') return;
+    this.#pendingWrites++;
+    try {
+      const id = newSessionId();
+      await store.writeSession(id, entry.value);
+      await store.linkPrevious(id, previous);
+      await store.deleteSession(previous);
+      this.#id = Promise.resolve(id);
+      this.#cookie = await this.#sign(id);
+    } finally {
+      this.#pendingWrites--;
+    }
+  }
+
+  setCookieHeaders(): string[] {
+    if (this.#pendingWrites > 0) {
+      throw new StorageError({
+        reason: 'WriteFailed',
+        message: 'setCookieHeaders() was called while a write was still pending; await every set() first.',
+      });
+    }
+    if (this.#cookie === undefined) return [];
+    const { cookieName, path, maxAgeSeconds } = this.#context;
+    const expired = serializeAttributes({ path, maxAgeSeconds: 0, secure: this.#secure });
+    const headers: string[] = [];
+    if (this.#cookie === 'expire') {
+      if (this.#incoming.has(cookieName)) headers.push(serializeSetCookie(cookieName, '', expired));
+    } else {
+      const attributes = serializeAttributes({ path, maxAgeSeconds, secure: this.#secure });
+      headers.push(serializeSetCookie(cookieName, this.#cookie, attributes));
+    }
+    // Chunks of a cookie-mode session under the same name (before switching to store mode) go too.
+    for (const stale of cookieNamesOf(this.#incoming, cookieName)) {
+      if (stale !== cookieName) headers.push(serializeSetCookie(stale, '', expired));
+    }
+    return headers;
+  }
+
+  /** The state of a `transaction:<state>` key; `null` for keys a session does not keep. */
+  #state(key: string): string | null {
+    if (!key.startsWith(transactionPrefix)) return null;
+    const state = key.slice(transactionPrefix.length);
+    return base64url.test(state) ? state : null;
+  }
+}

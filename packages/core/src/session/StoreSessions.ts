@@ -1,0 +1,207 @@
+/**
+ * Server-side sessions: the cookie holds only a random, signed 256-bit session id; the session lives
+ * in any [unstorage](https://unstorage.unjs.io) store (memory, Redis, Cloudflare KV, Vercel KV, …),
+ * so every instance of an app sees the same session and one instance's refresh is every instance's.
+ *
+ * The id is rotated at sign-in (no fixation) and deleted at sign-out; sessions can be found and ended
+ * by the `sid` and `sub` of their ID token (back-channel logout). When the store cannot be reached,
+ * requests that carry a session fail with a `StorageError` (adapters answer 503) and nothing is lost;
+ * requests without a session cookie never touch the store.
+ *
+ * @module
+ */
+import type { Storage as Unstorage } from 'unstorage';
+import { ConfigError } from '../errors.ts';
+import { claimsOf, readSessionRecord } from '../runtime/sessionRecord.ts';
+import type { CookieSession } from './CookieSessions.ts';
+import { parseCookieHeader } from './cookieHeader.ts';
+import { RequestStoreSession, type StoreSessionContext } from './RequestStoreSession.ts';
+import { resolveSessionConfig } from './sessionConfig.ts';
+import { deriveSigningKey } from './sessionId.ts';
+import { SessionStore } from './sessionStore.ts';
+
+/** How {@link StoreSessions} names and signs its cookie and keeps sessions in the store. */
+export interface StoreSessionsConfig {
+  /**
+   * Where sessions live: an unstorage `Storage` (`createStorage({ driver })`). Entries are written
+   * with unstorage's `ttl` option (seconds); the Redis, Cloudflare KV and Vercel KV drivers expire
+   * them, the memory and fs drivers ignore it (expired entries still read as missing, but stay
+   * until overwritten: use those for development only).
+   */
+  readonly store: Unstorage;
+  /** One secret or a list for rotation: the first signs session ids, all verify. Each ≥ 32 characters. */
+  readonly secrets: string | readonly string[];
+  /** Cookie name; default `'logto_session'` (the same rules as cookie mode). */
+  readonly cookieName?: string;
+  /** Max-Age of the cookie and TTL of the stored session, in seconds; default 14 days (Logto's refresh-token TTL). */
+  readonly maxAgeSeconds?: number;
+  /** TTL of a pending sign-in in the store, in seconds; default 600. */
+  readonly transactionMaxAgeSeconds?: number;
+  /** Prefix of every store key; default `'logto:'`. Letters, digits and `_ . : -`. */
+  readonly keyPrefix?: string;
+  /** Cookie Path, default `'/'`. */
+  readonly path?: string;
+  /** How long one store call may take before it fails (and the request with it), in ms; default 3000. */
+  readonly storeTimeoutMs?: number;
+}
+
+/** Which sessions {@link StoreSessions.deleteSessions} ends: those of an OpenID session (`sid`), of a user (`sub`), or both. */
+export interface SessionSelector {
+  readonly sid?: string;
+  readonly sub?: string;
+}
+
+const invalid = (message: string) => new ConfigError({ reason: 'InvalidOption', message });
+
+const isStore = (value: unknown): value is Unstorage =>
+  typeof value === 'object' &&
+  value !== null &&
+  ['getItem', 'setItem', 'removeItem'].every(
+    (method) => typeof (value as Record<string, unknown>)[method] === 'function',
+  );
+
+const checkConfig = (config: StoreSessionsConfig) => {
+  if (typeof config !== 'object' || config === null) {
+    throw invalid('StoreSessions: pass a config object, e.g. `new StoreSessions({ store, secrets })`.');
+  }
+  if (!isStore(config.store)) {
+    throw invalid(
+      "StoreSessions: store must be an unstorage Storage, e.g. `createStorage({ driver: redisDriver({ url }) })` (import { createStorage } from 'unstorage').",
+    );
+  }
+  for (const option of ['maxCookieBytes', 'chunkBudget'] as const) {
+    if (option in config) {
+      throw invalid(
+        `StoreSessions: ${option} applies to cookie sessions only; the store-mode cookie is one id.`,
+      );
+    }
+  }
+  const keyPrefix = config.keyPrefix ?? 'logto:';
+  if (typeof keyPrefix !== 'string' || !/^[A-Za-z0-9_.:-]*$/.test(keyPrefix) || keyPrefix.includes('::')) {
+    throw invalid(
+      `StoreSessions: keyPrefix must hold only letters, digits and "_ . : -" (no "::"), got ${JSON.stringify(keyPrefix)}.`,
+    );
+  }
+  const storeTimeoutMs = config.storeTimeoutMs ?? 3000;
+  if (typeof storeTimeoutMs !== 'number' || !Number.isSafeInteger(storeTimeoutMs) || storeTimeoutMs < 1) {
+    throw invalid(
+      `StoreSessions: storeTimeoutMs must be a positive whole number, got ${String(storeTimeoutMs)}.`,
+    );
+  }
+  let resolved: ReturnType<typeof resolveSessionConfig>;
+  try {
+    const { secrets, cookieName, maxAgeSeconds, transactionMaxAgeSeconds, path } = config;
+    resolved = resolveSessionConfig({ secrets, cookieName, maxAgeSeconds, transactionMaxAgeSeconds, path });
+  } catch (error) {
+    // The same rules as cookie mode, reported under this class's name.
+    if (error instanceof ConfigError)
+      throw invalid(error.message.replace(/^CookieSessions:/, 'StoreSessions:'));
+    throw error;
+  }
+  return { ...resolved, keyPrefix, storeTimeoutMs };
+};
+
+/**
+ * Server-side sessions over an unstorage store: create one per app, then `open` each request's
+ * `Cookie` header and send back `setCookieHeaders()` — the same interface as {@link CookieSessions},
+ * so adapters take either. `LogtoServer` builds one from `session: { store, secrets }`.
+ *
+ * @example
+ * ```ts
+ * import { createStorage } from 'unstorage';
+ * import redisDriver from 'unstorage/drivers/redis';
+ *
+ * const sessions = new StoreSessions({
+ *   store: createStorage({ driver: redisDriver({ url: process.env.REDIS_URL }) }),
+ *   secrets: [process.env.SESSION_SECRET!],
+ * });
+ * const storage = sessions.open(request.headers.get('cookie'), { secure: true });
+ * ```
+ * @see https://unstorage.unjs.io/drivers
+ */
+export class StoreSessions {
+  readonly #store: SessionStore;
+  readonly #context: StoreSessionContext;
+  readonly #secrets: readonly string[];
+  #keys: Promise<readonly CryptoKey[]> | undefined;
+
+  /** Validates `config` once; throws `ConfigError('InvalidOption')` saying what to fix. */
+  constructor(config: StoreSessionsConfig) {
+    const resolved = checkConfig(config);
+    this.#secrets = resolved.secrets;
+    this.#store = new SessionStore({
+      store: config.store,
+      keyPrefix: resolved.keyPrefix,
+      maxAgeSeconds: resolved.maxAgeSeconds,
+      transactionMaxAgeSeconds: resolved.transactionMaxAgeSeconds,
+      timeoutMs: resolved.storeTimeoutMs,
+    });
+    this.#context = {
+      store: this.#store,
+      cookieName: resolved.cookieName,
+      path: resolved.path,
+      maxAgeSeconds: resolved.maxAgeSeconds,
+      keys: () => this.#derivedKeys(),
+    };
+  }
+
+  /**
+   * Binds one request's cookies. `secure` sets the Secure attribute (adapters pass
+   * `url.protocol === 'https:'`). Synchronous: the id is verified and the store read lazily in `get()`.
+   */
+  open(cookieHeader: string | null | undefined, options: { secure: boolean }): CookieSession {
+    const secure = options?.secure === true;
+    const name = this.#context.cookieName;
+    if (!secure && (name.startsWith('__Secure-') || name.startsWith('__Host-'))) {
+      throw invalid(
+        `StoreSessions: cookieName "${name}" needs Secure cookies; serve over https or drop the prefix.`,
+      );
+    }
+    return new RequestStoreSession(this.#context, parseCookieHeader(cookieHeader), secure);
+  }
+
+  /**
+   * Ends the sessions of an OpenID session (`sid`) or of a user (`sub`; with both, the session with that
+   * `sid` if it belongs to that `sub`), as a back-channel logout asks; returns how many were ended.
+   * Their cookies then read as signed out on every instance.
+   *
+   * @see https://openid.net/specs/openid-connect-backchannel-1_0.html#BCActions
+   */
+  async deleteSessions(selector: SessionSelector): Promise<number> {
+    const { sid, sub } = selector ?? {};
+    const given = (value: unknown) => typeof value === 'string' && value !== '';
+    if (!given(sid) && !given(sub)) {
+      throw invalid('deleteSessions needs a non-empty sid or sub.');
+    }
+    const [kind, claim] = given(sid) ? (['sid', sid!] as const) : (['sub', sub!] as const);
+    let deleted = 0;
+    let kept = 0;
+    for (const id of await this.#store.indexedIds(kind, claim)) {
+      const entry = await this.#store.readSession(id);
+      if (entry === null || entry === 'deleted') continue;
+      const record = readSessionRecord(entry.value);
+      const claims = record?.tags.has('authenticated') ? claimsOf(record) : null;
+      // The index may list sessions that have changed since (signed out, another user): the stored ID token decides.
+      if (claims?.[kind] !== claim) continue;
+      if (given(sid) && given(sub) && claims.sub !== sub) kept++;
+      else {
+        await this.#store.deleteSession(id);
+        deleted++;
+      }
+    }
+    if (kept === 0) await this.#store.dropIndex(kind, claim);
+    return deleted;
+  }
+
+  /** Every secret's signing key, derived once; a failed derivation is retried on the next call. */
+  #derivedKeys(): Promise<readonly CryptoKey[]> {
+    if (this.#keys === undefined) {
+      const keys = Promise.all(this.#secrets.map(deriveSigningKey));
+      this.#keys = keys;
+      keys.catch(() => {
+        if (this.#keys === keys) this.#keys = undefined;
+      });
+    }
+    return this.#keys;
+  }
+}

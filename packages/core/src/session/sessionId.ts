@@ -1,0 +1,73 @@
+/**
+ * Session ids for server-side sessions: 256 random bits, sent to the browser as `<id>.<mac>` where
+ * the MAC is HMAC-SHA256 over the cookie name and the id, under a key derived from a secret with
+ * HKDF-SHA256. A forged, altered or unsigned id never reaches the store.
+ *
+ * @see https://www.rfc-editor.org/rfc/rfc2104 (HMAC)
+ * @see https://www.rfc-editor.org/rfc/rfc5869 (HKDF)
+ * @module
+ */
+import { decodeBase64Url, encodeBase64Url } from '../oidc/base64url.ts';
+
+const encoder = new TextEncoder();
+const subtle = () => globalThis.crypto.subtle;
+/** 32 random bytes, base64url: 43 characters. */
+const idPattern = /^[A-Za-z0-9_-]{43}$/;
+
+/** A fresh random 256-bit session id, base64url. */
+export const newSessionId = (): string =>
+  encodeBase64Url(globalThis.crypto.getRandomValues(new Uint8Array(32)));
+
+/** Derives the HMAC-SHA256 key for one secret (HKDF-SHA256; distinct from the cookie sealing key). */
+export const deriveSigningKey = async (secret: string): Promise<CryptoKey> => {
+  const material = await subtle().importKey('raw', encoder.encode(secret), 'HKDF', false, ['deriveKey']);
+  return subtle().deriveKey(
+    {
+      name: 'HKDF',
+      hash: 'SHA-256',
+      salt: encoder.encode('logto-machine store session'),
+      info: encoder.encode('hmac-sha256 session id v1'),
+    },
+    material,
+    { name: 'HMAC', hash: 'SHA-256', length: 256 },
+    false,
+    ['sign'],
+  );
+};
+
+const mac = async (key: CryptoKey, cookieName: string, id: string) =>
+  new Uint8Array(await subtle().sign('HMAC', key, encoder.encode(`${cookieName}=${id}`)));
+
+/** Equal bytes, in time that depends only on the length (which is public: always 32 here). */
+const constantTimeEqual = (a: Uint8Array, b: Uint8Array): boolean => {
+  if (a.length !== b.length) return false;
+  let difference = 0;
+  for (let index = 0; index < a.length; index++) difference |= a[index]! ^ b[index]!;
+  return difference === 0;
+};
+
+/** The cookie value for `id`: `<id>.<base64url HMAC>`, bound to `cookieName`. */
+export const signSessionId = async (key: CryptoKey, cookieName: string, id: string): Promise<string> =>
+  `${id}.${encodeBase64Url(await mac(key, cookieName, id))}`;
+
+/**
+ * The id in a cookie value and the index of the key that signed it (0 is the current secret), or
+ * `null` for anything malformed, unsigned or signed under no known key.
+ */
+export const verifySessionId = async (
+  keys: readonly CryptoKey[],
+  cookieName: string,
+  value: string,
+): Promise<{ id: string; keyIndex: number } | null> => {
+  const dot = value.indexOf('.');
+  const id = value.slice(0, dot);
+  if (dot === -1 || !idPattern.test(id)) return null;
+  const signature = value.slice(dot + 1);
+  const given = decodeBase64Url(signature);
+  // Only the canonical spelling: the last character's unused bits must not make another valid cookie.
+  if (given === null || given.length !== 32 || encodeBase64Url(given) !== signature) return null;
+  for (const [keyIndex, key] of keys.entries()) {
+    if (constantTimeEqual(given, await mac(key, cookieName, id))) return { id, keyIndex };
+  }
+  return null;
+};

@@ -1,0 +1,120 @@
+/**
+ * Store mode end to end, in process: `LogtoServer` with `session: { store, secrets }` on unstorage's
+ * memory driver, against the dev provider. Redis-backed runs live in `@logto-machine/redis`.
+ */
+import { type DevProvider, startDevProvider } from '@logto-machine/dev-provider';
+import { completeSignIn } from '@logto-machine/dev-provider/testing';
+import { createStorage, type Storage as Unstorage } from 'unstorage';
+import memoryDriver from 'unstorage/drivers/memory';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { ProviderCache } from '../runtime/providerCache.ts';
+import { LogtoServer } from '../server/LogtoServer.ts';
+import { StoreSessions } from './StoreSessions.ts';
+import { ServerBrowser } from './serverDriver.node.ts';
+
+let provider: DevProvider;
+let store: Unstorage;
+let server: LogtoServer;
+
+beforeAll(async () => {
+  provider = await startDevProvider();
+  store = createStorage({ driver: memoryDriver() });
+  server = new LogtoServer({
+    endpoint: provider.url,
+    appId: 'demo-app',
+    appSecret: 'demo-app-secret',
+    session: { store, secrets: 'store-mode-test-secret-0123456789abcdef' },
+    clientOptions: { cache: new ProviderCache() },
+  });
+});
+afterAll(() => provider?.stop());
+
+const idOf = (cookie: string) => /logto_session=([\w-]{43})\./.exec(cookie)?.[1];
+
+describe('LogtoServer in store mode', () => {
+  it('builds StoreSessions from { store, secrets } and exposes them', () => {
+    expect(server.sessions).toBeInstanceOf(StoreSessions);
+  });
+
+  it('signs in with only a signed id in the cookie, rotated at the callback', async () => {
+    const browser = new ServerBrowser(server);
+    const { routed } = await browser.request('/sign-in');
+    const beforeSignIn = idOf(browser.cookie)!;
+    expect(beforeSignIn).toBeDefined();
+    const planted = browser.clone();
+    const callback = new URL(
+      await completeSignIn(routed?.kind === 'redirect' ? routed.location : '', {
+        username: 'demo',
+        password: 'demo-password',
+      }),
+    );
+    await browser.request(callback.pathname + callback.search);
+    const afterSignIn = idOf(browser.cookie)!;
+    expect(afterSignIn).not.toBe(beforeSignIn);
+    expect(browser.cookie).toMatch(/^logto_session=[\w-]{43}\.[\w-]{43}$/);
+    const { value: claims } = await browser.request('/', (client) => client.getIdTokenClaims());
+    expect(claims?.sub).toBe('user_demo');
+    // The id known before sign-in (planted by an attacker, say) is worth nothing after it.
+    expect((await planted.request('/', (client) => client.isAuthenticated())).value).toBe(false);
+    expect(await store.getItem(`logto:session:${beforeSignIn}`)).toEqual({ v: 1, deleted: true });
+  });
+
+  it('gets and refreshes tokens through the store', async () => {
+    const browser = new ServerBrowser(server);
+    await browser.signIn();
+    const { value: token } = await browser.request('/', (client) => client.getAccessToken());
+    expect(token).toBeTruthy();
+    const { value: again, setCookie } = await browser.request('/', (client) => client.getAccessToken());
+    expect(again).toBe(token);
+    expect(setCookie).toEqual([]);
+  });
+
+  it('signs out: deletes the store entry and expires the cookie; a copy of the cookie reads signed out', async () => {
+    const browser = new ServerBrowser(server);
+    await browser.signIn();
+    const copy = browser.clone();
+    const id = idOf(browser.cookie)!;
+    const { routed } = await browser.request('/sign-out');
+    expect(routed?.setCookie).toEqual([expect.stringMatching(/^logto_session=; Path=\/; Max-Age=0/)]);
+    expect(browser.cookie).toBe('');
+    expect(await store.getItem(`logto:session:${id}`)).toEqual({ v: 1, deleted: true });
+    expect((await copy.request('/', (client) => client.isAuthenticated())).value).toBe(false);
+  });
+
+  it("ends every session of a user with deleteSessions({ sub }), read by the ID token's sub", async () => {
+    const first = new ServerBrowser(server);
+    const second = new ServerBrowser(server);
+    await first.signIn();
+    await second.signIn();
+    expect(
+      await (server.sessions as StoreSessions).deleteSessions({ sub: 'user_demo' }),
+    ).toBeGreaterThanOrEqual(2);
+    for (const browser of [first, second]) {
+      expect((await browser.request('/', (client) => client.isAuthenticated())).value).toBe(false);
+    }
+  });
+
+  it('answers requests that carry a session with 503 while the store is down, and loses nothing', async () => {
+    const browser = new ServerBrowser(server);
+    await browser.signIn();
+    const getItem = store.getItem;
+    store.getItem = () => Promise.reject(new Error('ECONNREFUSED'));
+    try {
+      const request = server.open({
+        url: 'http://127.0.0.1:4999/api/me',
+        method: 'GET',
+        cookie: browser.cookie,
+      });
+      const failure = await request.client
+        .isAuthenticated()
+        .catch((error: unknown) => request.failure(error));
+      expect(failure).toMatchObject({ kind: 'page', status: 503 });
+      // Signed-out visitors carry no session: they never reach the store.
+      const anonymous = server.open({ url: 'http://127.0.0.1:4999/', method: 'GET', cookie: '' });
+      expect(await anonymous.client.isAuthenticated()).toBe(false);
+    } finally {
+      store.getItem = getItem;
+    }
+    expect((await browser.request('/', (client) => client.isAuthenticated())).value).toBe(true);
+  });
+});

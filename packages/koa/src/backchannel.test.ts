@@ -1,0 +1,113 @@
+import type { AddressInfo } from 'node:net';
+import { type DevProvider, startDevProvider } from '@logto-machine/dev-provider';
+import { createTestSigningKey, type TestSigningKey } from '@logto-machine/dev-provider/testing';
+import Koa from 'koa';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { type LogtoServerConfig, logto } from './index.ts';
+
+const secret = 'a-test-session-secret-of-32-chars-or-more';
+
+/** A Map behind unstorage's three methods that store sessions use: enough for one process. */
+const memoryStore = () => {
+  const items = new Map<string, unknown>();
+  return {
+    getItem: async (key: string) => items.get(key) ?? null,
+    setItem: async (key: string, value: unknown) => void items.set(key, value),
+    removeItem: async (key: string) => void items.delete(key),
+  };
+};
+
+/** The provider signs with this key (its `keysFile`), so the test can sign its logout tokens. */
+let signingKey: TestSigningKey;
+let op: DevProvider;
+let appUrl: string;
+let close: () => void;
+
+const logoutToken = (claims: Record<string, unknown> = {}) =>
+  signingKey.logoutToken(op.issuer, 'demo-app', { sub: 'user_nobody', ...claims });
+
+beforeAll(async () => {
+  signingKey = await createTestSigningKey();
+  op = await startDevProvider({ keysFile: signingKey.keysFile, logErrors: false });
+
+  const app = new Koa();
+  // A body parser before logto(), when the test asks for one.
+  app.use(async (ctx, next) => {
+    const parser = ctx.get('x-test-parser');
+    if (parser) {
+      const chunks: Buffer[] = [];
+      for await (const chunk of ctx.req) chunks.push(chunk as Buffer);
+      const raw = Buffer.concat(chunks).toString('utf8');
+      // koa-bodyparser keeps the raw body; others keep only the parsed fields.
+      if (parser === 'raw') (ctx.request as { rawBody?: string }).rawBody = raw;
+      else (ctx.request as { body?: unknown }).body = Object.fromEntries(new URLSearchParams(raw));
+    }
+    await next();
+  });
+  const config = {
+    endpoint: op.url,
+    appId: 'demo-app',
+    appSecret: 'demo-app-secret',
+    session: { store: memoryStore(), secrets: [secret] },
+  } as unknown as LogtoServerConfig;
+  app.use(logto(config));
+  const server = app.listen(0, '127.0.0.1');
+  await new Promise((resolve) => server.once('listening', resolve));
+  appUrl = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+  close = () => server.close();
+});
+
+afterAll(async () => {
+  close?.();
+  await op?.stop();
+  await signingKey?.remove();
+});
+
+const post = (body: string, headers: Record<string, string> = {}) =>
+  fetch(`${appUrl}/backchannel-logout`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/x-www-form-urlencoded', ...headers },
+    body,
+  });
+
+describe('the back-channel logout route on Koa (raw body, no body parser)', () => {
+  it('reads the token from the raw body and answers 200, no-store, empty', async () => {
+    const response = await post(`logout_token=${await logoutToken()}`);
+    expect(response.status).toBe(200);
+    expect(response.headers.get('cache-control')).toBe('no-store');
+    expect(await response.text()).toBe('');
+  });
+
+  it('answers a broken token with 400 invalid_request', async () => {
+    const response = await post(`logout_token=${await logoutToken({ nonce: 'n' })}`);
+    expect(response.status).toBe(400);
+    expect(response.headers.get('cache-control')).toBe('no-store');
+    expect(await response.json()).toEqual({
+      error: 'invalid_request',
+      error_description: expect.stringMatching(/nonce/),
+    });
+  });
+
+  it('refuses a body over 16 KB with 400, and still answers on the connection', async () => {
+    const response = await post(`logout_token=${'a'.repeat(20 * 1024)}`);
+    expect(response.status).toBe(400);
+    expect((await response.json()).error_description).toMatch(/16384 bytes/);
+  });
+
+  it('uses the raw body, or the parsed logout_token, of a body parser that read the body first', async () => {
+    for (const parser of ['raw', 'parsed']) {
+      const response = await post(`logout_token=${await logoutToken()}`, { 'x-test-parser': parser });
+      expect(response.status).toBe(200);
+    }
+    const broken = await post(`logout_token=${await logoutToken({ nonce: 'n' })}`, {
+      'x-test-parser': 'parsed',
+    });
+    expect((await broken.json()).error_description).toMatch(/nonce/);
+  });
+
+  it('answers GET with 405', async () => {
+    const response = await fetch(`${appUrl}/backchannel-logout`);
+    expect(response.status).toBe(405);
+    expect(response.headers.get('allow')).toBe('POST');
+  });
+});
