@@ -27,7 +27,7 @@ export interface SessionTokens {
   /** The ID token's `exp`, in ms since the epoch. */
   readonly idTokenExpiresAt: number;
   readonly refreshToken?: string;
-  /** Access tokens by {@link accessTokenKey}. */
+  /** Access tokens by `accessTokenKey(resource, organizationId)`. */
   readonly accessTokens: Readonly<Record<string, AccessTokenEntry>>;
 }
 
