@@ -104,6 +104,12 @@ export interface AuthorizationPlan {
   readonly params?: Readonly<Record<string, string>>;
 }
 
+/** The redirect of RP-initiated logout (the user agent sent back to `post_logout_redirect_uri`). */
+export interface EndSessionPlan {
+  /** `state` parameter: echoed (when the client sent one) by default, `null` to leave it out, or another value. */
+  readonly state?: string | null;
+}
+
 /** Everything a test can make the provider do; every field optional (a well-behaved Logto). */
 export interface ProviderPlan {
   readonly discovery?: ResponsePlan;
@@ -112,6 +118,8 @@ export interface ProviderPlan {
     readonly keys?: readonly (KeyName | JWK)[];
   };
   readonly authorization?: AuthorizationPlan;
+  /** The end-session endpoint's redirect back to `post_logout_redirect_uri`. */
+  readonly endSession?: EndSessionPlan;
   /** The ID token of the authorization-code grant. */
   readonly idToken?: IdTokenPlan;
   /** The ID token of refresh grants; `'omit'` sends none. */
@@ -161,6 +169,7 @@ interface PendingCode {
   readonly codeChallenge: string;
   readonly nonce: string | null;
   readonly scope: string;
+  readonly sid: string | null;
 }
 
 interface Grant {
@@ -168,6 +177,8 @@ interface Grant {
   readonly scope: string;
   readonly nonce: string | null;
   readonly authTime: number;
+  /** The provider session the grant belongs to (the ID tokens' `sid`), if any. */
+  readonly sid: string | null;
 }
 
 /** The client secret the provider registers unless told otherwise. */
@@ -189,6 +200,9 @@ export const tamperSignature = (jws: string): string => {
   bytes[0] = (bytes[0] ?? 0) ^ 0x01;
   return `${header}.${payload}.${encodeBase64Url(bytes)}`;
 };
+
+/** The `events` member of a logout token (OpenID Connect Back-Channel Logout 1.0 §2.4). */
+export const backchannelLogoutEvent = 'http://schemas.openid.net/event/backchannel-logout';
 
 const encoder = new TextEncoder();
 const segment = (value: unknown) => encodeBase64Url(encoder.encode(JSON.stringify(value)));
@@ -280,6 +294,11 @@ export class HostileProvider {
   readonly #accessTokens = new Map<string, Grant>();
   readonly #timers = new Set<ReturnType<typeof setTimeout>>();
   #origin = '';
+  /**
+   * The provider session (the user agent's session at the provider) of the next authorizations: ID
+   * tokens of their grants carry it as `sid`, and logout tokens name it. `null` (the default): no `sid`.
+   */
+  opSession: string | null = null;
 
   constructor(plan: ProviderPlan, options: ProviderOptions = {}) {
     this.plan = plan;
@@ -400,9 +419,7 @@ export class HostileProvider {
       case 'revocation':
         return this.#revocation(request, response);
       case 'endSession':
-        response.writeHead(200, { 'content-type': 'text/html' });
-        response.end('<!doctype html><p>Signed out.</p>');
-        return;
+        return this.#endSession(request, response);
       default:
         response.writeHead(404, { 'content-type': 'text/plain' });
         response.end('not found');
@@ -464,6 +481,7 @@ export class HostileProvider {
       codeChallenge: params.get('code_challenge')!,
       nonce: params.get('nonce'),
       scope: params.get('scope')!,
+      sid: this.opSession,
     });
     const plan = this.plan.authorization ?? {};
     const location = new URL(redirectUri);
@@ -477,6 +495,61 @@ export class HostileProvider {
     for (const [name, value] of Object.entries(plan.params ?? {})) location.searchParams.set(name, value);
     response.writeHead(302, { location: location.href });
     response.end();
+  }
+
+  /**
+   * RP-initiated logout (OpenID Connect RP-Initiated Logout 1.0 §2, §3): checks `client_id` and
+   * `id_token_hint`, then sends the user agent to `post_logout_redirect_uri` with the client's `state`
+   * (or what the plan says), or shows a signed-out page when there is no redirect.
+   */
+  #endSession(request: RecordedRequest, response: ServerResponse) {
+    const params = request.url.searchParams;
+    const hint = params.get('id_token_hint');
+    const problems = [
+      params.has('client_id') && params.get('client_id') !== this.clientId && 'unknown client_id',
+      hint !== null && !this.issued.idTokens.has(hint) && 'id_token_hint was not issued here',
+    ].filter(Boolean);
+    if (problems.length > 0) return this.#error(response, 400, 'invalid_request', problems.join('; '));
+    const redirectUri = params.get('post_logout_redirect_uri');
+    if (!redirectUri) {
+      response.writeHead(200, { 'content-type': 'text/html' });
+      response.end('<!doctype html><p>Signed out.</p>');
+      return;
+    }
+    const location = new URL(redirectUri);
+    const planned = this.plan.endSession?.state;
+    const state = planned === undefined ? params.get('state') : planned;
+    if (state !== null) location.searchParams.set('state', state);
+    response.writeHead(302, { location: location.href });
+    response.end();
+  }
+
+  /**
+   * A logout token (OpenID Connect Back-Channel Logout 1.0 §2.4) for the provider's user and `sid`
+   * (default: the current {@link opSession}), as the conformance suite builds it — `iss`, `sub`,
+   * `aud`, `jti`, `sid`, the back-channel `events` member, `iat`, an `exp` two minutes ahead and a
+   * claim the client must ignore — then forged as `plan` says. The provider POSTs it to the client's
+   * back-channel logout URI; here the test does.
+   */
+  async logoutToken(plan: IdTokenPlan = {}, sid: string | null = this.opSession): Promise<string> {
+    const now = Math.floor(this.clock.now() / 1000);
+    const claims: Claims = {
+      iss: this.issuer,
+      sub: this.subject,
+      aud: this.clientId,
+      jti: random(),
+      ...(sid === null ? {} : { sid }),
+      events: { [backchannelLogoutEvent]: {} },
+      iat: now,
+      exp: now + 120,
+      ignored_claim: 'Logout tokens may contain other claims; those not understood must be ignored.',
+    };
+    const jws = await signJws(
+      plan.claims ? plan.claims(claims) : claims,
+      plan.signer ?? 'es384',
+      plan.header,
+    );
+    return plan.jws ? plan.jws(jws) : jws;
   }
 
   /** Client authentication as Logto registers a traditional web app: client_secret_basic. */
@@ -503,6 +576,7 @@ export class HostileProvider {
       auth_time: grant.authTime,
       jti: random(),
       ...(withNonce && grant.nonce !== null ? { nonce: grant.nonce } : {}),
+      ...(grant.sid === null ? {} : { sid: grant.sid }),
       name: 'Ada Lovelace',
       username: 'ada',
       picture: null,
@@ -559,6 +633,7 @@ export class HostileProvider {
       scope: pending.scope,
       nonce: pending.nonce,
       authTime: Math.floor(this.clock.now() / 1000),
+      sid: pending.sid,
     };
     const refreshToken = `rt-${random()}`;
     this.issued.refreshTokens.add(refreshToken);
