@@ -1,7 +1,8 @@
 /**
  * The dev provider in its own process (run with tsx), so neither the load generator nor the measured
  * app shares its CPU. Options come as JSON in BENCH_PROVIDER_OPTIONS; `GET /stats` on the control
- * port adds the provider's request and grant counters, `GET /reset` zeroes them.
+ * port adds the provider's request and grant counters, `GET /refresh-grants` lists the refresh grants
+ * (digest of the token presented, status), `GET /reset` zeroes them.
  */
 import { type DevProviderOptions, startDevProvider } from '@logto-machine/dev-provider';
 import { controlAction, ready, reportExtra } from './control.ts';
@@ -20,6 +21,7 @@ reportExtra(() => ({
   failedRefreshGrants: provider.stats.refreshGrants.filter(({ status }) => status >= 400).length,
   reusedRefreshTokens: provider.stats.reusedRefreshTokens().length,
 }));
+controlAction('/refresh-grants', () => provider.stats.refreshGrants);
 controlAction('/reset', () => {
   provider.stats.reset();
   return { ok: true };
