@@ -76,7 +76,12 @@ export {
   type StorageShape,
 } from './ports/Storage.ts';
 // The Effect API
-export { ClientSettings, type ClientSettingsShape } from './runtime/ClientSettings.ts';
+export {
+  ClientSettings,
+  type ClientSettingsShape,
+  type SessionInspection,
+  type SessionInspector,
+} from './runtime/ClientSettings.ts';
 // The Promise facade (the tutorial's API)
 export { LogtoClient, type LogtoClientOptions, makeLogtoLayer } from './runtime/LogtoClient.ts';
 export {

@@ -288,3 +288,30 @@ describe('callbacks', () => {
     expect(await client.isAuthenticated()).toBe(false);
   });
 });
+
+describe('the opt-in inspector', () => {
+  it('sees every machine step, with every secret redacted', async () => {
+    const steps: { event: { type: string }; value: unknown; tags: readonly string[] }[] = [];
+    const client = await signedIn({ ...options(), inspect: (step) => steps.push(step) });
+    // The first token for a resource comes from a refresh grant.
+    const apiToken = await client.getAccessToken(resource);
+    const secrets = [apiToken, await client.getIdToken(), await client.getRefreshToken()];
+    await client.signOut();
+    expect(steps.map((step) => step.event.type)).toEqual(
+      expect.arrayContaining([
+        'app.signInRequested',
+        'app.callbackReceived',
+        'xstate.done.actor.exchangeCode',
+        'app.refreshRequested',
+        'xstate.done.actor.refreshTokens',
+        'app.signOutRequested',
+      ]),
+    );
+    expect(steps.some((step) => step.tags.includes('refreshing'))).toBe(true);
+    expect(steps.at(-1)?.tags).toContain('signedOut');
+    const seen = JSON.stringify(steps);
+    expect(secrets.every(Boolean)).toBe(true);
+    for (const secret of secrets) expect(seen).not.toContain(secret);
+    expect(seen).not.toMatch(/eyJ[\w-]{10,}\./);
+  });
+});

@@ -16,7 +16,23 @@ export interface ClientSettingsShape {
   readonly cache: ProviderCache;
   /** Recent refresh results, shared by every client of the process by default. */
   readonly ledger: RefreshLedger;
+  /** Called after every step of the session machine (for Stately's inspector or logs); tokens redacted. */
+  readonly inspect: SessionInspector | undefined;
 }
+
+/** One step of the session machine as an inspector sees it: the event and where it led. */
+export interface SessionInspection {
+  /** The event, as the machine received it (actor results included); secrets are redacted. */
+  readonly event: { readonly type: string; readonly [key: string]: unknown };
+  /** The machine's state value after the event, e.g. `{ authenticated: 'refreshing' }`. */
+  readonly value: unknown;
+  readonly tags: readonly string[];
+  /** The context after the event, with every token, code and verifier replaced by `'<redacted>'`. */
+  readonly context: unknown;
+}
+
+/** Receives every step of the session machine. */
+export type SessionInspector = (inspection: SessionInspection) => void;
 
 /** The client settings' service tag. */
 export class ClientSettings extends Context.Service<ClientSettings, ClientSettingsShape>()(

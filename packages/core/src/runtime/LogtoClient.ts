@@ -14,7 +14,7 @@ import { Crypto, type CryptoShape, webCrypto } from '../ports/Crypto.ts';
 import { Http, type HttpShape, makeFetchHttp } from '../ports/Http.ts';
 import { Lock, type LockShape, makeMemoryLock } from '../ports/Lock.ts';
 import { fromStorage, MemoryStorage, type Storage, StorageService } from '../ports/Storage.ts';
-import { ClientSettings, type ClientSettingsShape } from './ClientSettings.ts';
+import { ClientSettings, type ClientSettingsShape, type SessionInspector } from './ClientSettings.ts';
 import * as Operations from './operations.ts';
 import { defaultProviderCache, type ProviderCache } from './providerCache.ts';
 import { RefreshLedger } from './refreshLedger.ts';
@@ -50,6 +50,11 @@ export interface LogtoClientOptions {
   readonly clockToleranceSeconds?: number;
   /** How long a sign-in may take, in ms (default 10 minutes). */
   readonly transactionTtlMs?: number;
+  /**
+   * Opt-in: called after every step of the session machine, with secrets redacted — e.g. to watch
+   * the machine live in Stately's inspector (`@statelyai/inspect`). Off by default.
+   */
+  readonly inspect?: SessionInspector;
 }
 
 const sharedLock = makeMemoryLock();
@@ -106,6 +111,7 @@ const makeServices = (config: NormalizedConfig, storage: Storage, options: Logto
     transactionTtlMs: nonNegative(options.transactionTtlMs, 600_000, 'transactionTtlMs'),
     cache: options.cache ?? defaultProviderCache,
     ledger: options.ledger ?? sharedLedger,
+    inspect: options.inspect,
   };
   return Context.make(ClientSettings, settings).pipe(
     Context.add(Http, options.http ?? makeFetchHttp({ fetch: options.fetch, timeoutMs: options.timeoutMs })),

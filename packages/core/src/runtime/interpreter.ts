@@ -14,6 +14,7 @@ import type { SessionEvent } from '../machine/events.ts';
 import { sessionMachine } from '../machine/sessionMachine.ts';
 import { StorageService } from '../ports/Storage.ts';
 import { exchangeCode, refreshTokens, revokeToken } from './actors.ts';
+import { ClientSettings, type SessionInspection, type SessionInspector } from './ClientSettings.ts';
 import {
   encodeSessionRecord,
   type SessionRecord,
@@ -40,6 +41,50 @@ type ActorServices =
   | Effect.Services<ReturnType<typeof refreshTokens>>
   | Effect.Services<ReturnType<typeof exchangeCode>>;
 
+const secretKeys = new Set([
+  'idToken',
+  'refreshToken',
+  'token',
+  'code',
+  'codeVerifier',
+  'nonce',
+  'state',
+  'output',
+  'received',
+]);
+
+/** A copy of `value` with every secret-bearing field replaced, for inspectors and logs. */
+export const redact = (value: unknown): unknown => {
+  if (Array.isArray(value)) return value.map(redact);
+  if (typeof value !== 'object' || value === null) return value;
+  const copy: Record<string, unknown> = {};
+  for (const [key, field] of Object.entries(value)) {
+    copy[key] = secretKeys.has(key)
+      ? '<redacted>'
+      : key === 'transactions'
+        ? Object.keys(field ?? {}).length
+        : redact(field);
+  }
+  return copy;
+};
+
+const report = (
+  inspect: SessionInspector,
+  event: AnyEventObject,
+  snapshot: { value: unknown; tags: ReadonlySet<string>; context: SessionContext },
+) => {
+  try {
+    inspect({
+      event: redact(event) as SessionInspection['event'],
+      value: snapshot.value,
+      tags: [...snapshot.tags],
+      context: redact(snapshot.context),
+    });
+  } catch {
+    // An inspector must never break a sign-in.
+  }
+};
+
 /** The outcome of one step: where the session ended up, and the failure of an actor on the way, if any. */
 export interface StepResult {
   readonly state: StoredState;
@@ -52,7 +97,9 @@ export interface StepResult {
 export const step = (state: StoredState, context: SessionContext, event: SessionEvent) =>
   Effect.gen(function* () {
     const start = sessionMachine.resolveState({ value: state, context });
+    const { inspect } = yield* ClientSettings;
     let [snapshot, actions] = transition(sessionMachine, start, event);
+    if (inspect) report(inspect, event, snapshot);
     let actorFailure: unknown;
     for (;;) {
       const spawn = actions.find((action) => action.type === 'xstate.spawnChild');
@@ -71,6 +118,7 @@ export const step = (state: StoredState, context: SessionContext, event: Session
         result = { type: `xstate.error.actor.${id}`, error: actorFailure };
       }
       [snapshot, actions] = transition(sessionMachine, snapshot, result as SessionEvent);
+      if (inspect) report(inspect, result, snapshot);
     }
     return {
       state: storedStateOf(snapshot.value),
