@@ -5,5 +5,6 @@ export default defineConfig({
     name: 'core',
     include: ['src/**/*.test.ts', 'test/**/*.test.ts'],
     testTimeout: 20_000,
+    setupFiles: ['./test/fastCheckSeed.ts'],
   },
 });

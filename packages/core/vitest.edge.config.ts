@@ -9,5 +9,6 @@ export default defineConfig({
     include: ['src/**/*.test.ts'],
     exclude: ['src/**/*.node.test.ts'],
     testTimeout: 20_000,
+    setupFiles: ['./test/fastCheckSeed.ts'],
   },
 });
