@@ -99,7 +99,8 @@ export const logto = (config: LogtoServerConfig, options: LogtoMiddlewareOptions
     c.set('logtoRequest', request);
     await next();
     // Hono catches what handlers throw and hands it to `app.onError`; SDK errors get their own answer.
-    if (isLogtoMachineError(c.error)) c.res = send(c, request.failure(c.error));
+    // (`c.error` is tested first: most requests have none, and the class check is not free.)
+    if (c.error !== undefined && isLogtoMachineError(c.error)) c.res = send(c, request.failure(c.error));
     appendCookies(c, request.setCookieHeaders());
   };
 };

@@ -121,6 +121,8 @@ export class LogtoServer {
   /** The sessions every request opens: `CookieSessions`, or `StoreSessions` (with `deleteSessions`) in store mode. */
   readonly sessions: Sessions;
   readonly #baseUrl: URL | undefined;
+  /** Without `baseUrl`: the origin of the last request and its URL, reused while requests keep that origin. */
+  #lastOrigin: { readonly origin: string; readonly url: URL } | undefined;
 
   constructor(config: LogtoServerConfig) {
     const normalized = normalizeConfig(config);
@@ -144,7 +146,7 @@ export class LogtoServer {
   /** Binds one request: its client (on the request's cookies) and its auth-route handling. */
   open(input: LogtoRequestInput): LogtoRequest {
     const url = new URL(input.url);
-    const base = this.#baseUrl ?? new URL(url.origin);
+    const base = this.#baseUrl ?? this.#originOf(url);
     const session = this.sessions.open(input.cookie, { secure: base.protocol === 'https:' });
     const client = new LogtoClient(this.config, { ...this.config.clientOptions, storage: session });
     return new LogtoRequest(
@@ -157,6 +159,16 @@ export class LogtoServer {
       input.api ?? false,
       input,
     );
+  }
+
+  /** The request's own origin as a URL, parsed once while requests keep coming to the same origin. */
+  #originOf(url: URL): URL {
+    const { origin } = url;
+    const last = this.#lastOrigin;
+    if (last !== undefined && last.origin === origin) return last.url;
+    const parsed = new URL(origin);
+    this.#lastOrigin = { origin, url: parsed };
+    return parsed;
   }
 }
 

@@ -13,9 +13,13 @@ import { ConfigError } from '../errors.ts';
 import type { Storage } from '../ports/Storage.ts';
 import { type CookiePair, splitIntoCookies } from './chunking.ts';
 import { sealedLength, withFewerAccessTokens } from './cookieBudget.ts';
-import { parseCookieHeader } from './cookieHeader.ts';
-import { LruCache } from './LruCache.ts';
-import { RequestCookieSession, type SessionSealer } from './RequestCookieSession.ts';
+import { serializeAttributes } from './cookieHeader.ts';
+import { DecryptCache } from './decryptCache.ts';
+import {
+  type CookieAttributeStrings,
+  RequestCookieSession,
+  type SessionSealer,
+} from './RequestCookieSession.ts';
 import { deriveSealingKey, seal, unseal } from './sealing.ts';
 import { type ResolvedSessionConfig, resolveSessionConfig } from './sessionConfig.ts';
 
@@ -67,7 +71,9 @@ const decryptCacheCapacity = 1000;
  */
 export class CookieSessions {
   readonly #config: ResolvedSessionConfig;
-  readonly #decrypted = new LruCache<string>(decryptCacheCapacity);
+  readonly #decrypted = new DecryptCache(decryptCacheCapacity);
+  /** The `Set-Cookie` attribute strings, without and with Secure, built once. */
+  readonly #attributes: readonly [CookieAttributeStrings, CookieAttributeStrings];
   #keys: Promise<readonly CryptoKey[]> | undefined;
   #warned = false;
   readonly #sealer: SessionSealer;
@@ -81,6 +87,15 @@ export class CookieSessions {
       unseal: (sealed, name) => this.#unseal(sealed, name),
       fitBudget: (value, name, attributes, cookies) => this.#fitBudget(value, name, attributes, cookies),
     };
+    const attributesOf = (secure: boolean): CookieAttributeStrings => {
+      const { path, maxAgeSeconds, transactionMaxAgeSeconds } = this.#config;
+      return {
+        session: serializeAttributes({ path, maxAgeSeconds, secure }),
+        transaction: serializeAttributes({ path, maxAgeSeconds: transactionMaxAgeSeconds, secure }),
+        expired: serializeAttributes({ path, maxAgeSeconds: 0, secure }),
+      };
+    };
+    this.#attributes = [attributesOf(false), attributesOf(true)];
   }
 
   /**
@@ -97,7 +112,7 @@ export class CookieSessions {
         message: `CookieSessions: cookieName "${name}" needs Secure cookies; serve over https or drop the prefix.`,
       });
     }
-    return new RequestCookieSession(this.#sealer, parseCookieHeader(cookieHeader), secure);
+    return new RequestCookieSession(this.#sealer, cookieHeader, this.#attributes[secure ? 1 : 0]!);
   }
 
   /** Every secret's key, derived once; a failed derivation is retried on the next call. */
@@ -116,16 +131,15 @@ export class CookieSessions {
     const [key] = await this.#derivedKeys();
     const sealed = await seal(key!, plaintext, name);
     // The next request will bring this exact value back: it needs no decryption then.
-    this.#decrypted.set(`${name}=${sealed}`, plaintext);
+    this.#decrypted.set(sealed, name, plaintext);
     return sealed;
   }
 
   async #unseal(sealed: string, name: string): Promise<string | null> {
-    const cacheKey = `${name}=${sealed}`;
-    const cached = this.#decrypted.get(cacheKey);
+    const cached = this.#decrypted.get(sealed, name);
     if (cached !== undefined) return cached;
     const plaintext = await unseal(await this.#derivedKeys(), sealed, name);
-    if (plaintext !== null) this.#decrypted.set(cacheKey, plaintext);
+    if (plaintext !== null) this.#decrypted.set(sealed, name, plaintext);
     return plaintext;
   }
 

@@ -7,7 +7,7 @@
 import { StorageError } from '../errors.ts';
 import type { CookieSession } from './CookieSessions.ts';
 import { type CookiePair, cookieNamesOf, joinCookies, splitIntoCookies } from './chunking.ts';
-import { serializeAttributes, serializeSetCookie } from './cookieHeader.ts';
+import { parseCookieHeader, serializeSetCookie } from './cookieHeader.ts';
 import type { ResolvedSessionConfig } from './sessionConfig.ts';
 
 /** What a request-bound session needs from its {@link CookieSessions}. */
@@ -22,6 +22,13 @@ export interface SessionSealer {
    * `cookieBudget.ts`), and reports it; the given cookies when nothing smaller fits better.
    */
   fitBudget(value: string, name: string, attributes: string, cookies: CookiePair[]): Promise<CookiePair[]>;
+}
+
+/** The attribute parts of the `Set-Cookie` headers, built once per {@link CookieSessions} and Secure flag. */
+export interface CookieAttributeStrings {
+  readonly session: string;
+  readonly transaction: string;
+  readonly expired: string;
 }
 
 /** Where a storage key lives: the real cookie name and the name its value is bound to. */
@@ -50,24 +57,26 @@ const loneSurrogate = /\p{Cs}/u;
 /** A {@link CookieSession} over one request's parsed cookies. */
 export class RequestCookieSession implements CookieSession {
   readonly #sealer: SessionSealer;
-  readonly #incoming: ReadonlyMap<string, string>;
+  readonly #cookieHeader: string | null | undefined;
+  #parsed: ReadonlyMap<string, string> | undefined;
   readonly #writes = new Map<string, PendingWrite>();
   readonly #reads = new Map<string, Promise<string | null>>();
-  readonly #sessionAttributes: string;
-  readonly #transactionAttributes: string;
-  readonly #expiredAttributes: string;
+  readonly #attributes: CookieAttributeStrings;
 
-  constructor(sealer: SessionSealer, incoming: ReadonlyMap<string, string>, secure: boolean) {
+  constructor(
+    sealer: SessionSealer,
+    cookieHeader: string | null | undefined,
+    attributes: CookieAttributeStrings,
+  ) {
     this.#sealer = sealer;
-    this.#incoming = incoming;
-    const { path, maxAgeSeconds, transactionMaxAgeSeconds } = sealer.config;
-    this.#sessionAttributes = serializeAttributes({ path, maxAgeSeconds, secure });
-    this.#transactionAttributes = serializeAttributes({
-      path,
-      maxAgeSeconds: transactionMaxAgeSeconds,
-      secure,
-    });
-    this.#expiredAttributes = serializeAttributes({ path, maxAgeSeconds: 0, secure });
+    this.#cookieHeader = cookieHeader;
+    this.#attributes = attributes;
+  }
+
+  /** The request's cookies by name, parsed on first use. */
+  get #incoming(): ReadonlyMap<string, string> {
+    this.#parsed ??= parseCookieHeader(this.#cookieHeader);
+    return this.#parsed;
   }
 
   async get(key: string): Promise<string | null> {
@@ -99,7 +108,7 @@ export class RequestCookieSession implements CookieSession {
         message: `A CookieSession stores well-formed strings only; the value for "${key}" is not one.`,
       });
     }
-    const attributes = target.isSession ? this.#sessionAttributes : this.#transactionAttributes;
+    const attributes = target.isSession ? this.#attributes.session : this.#attributes.transaction;
     const write: PendingWrite = { key, value, attributes };
     this.#writes.set(target.cookie, write);
     let sealed: string;
@@ -122,7 +131,7 @@ export class RequestCookieSession implements CookieSession {
   async delete(key: string): Promise<void> {
     const target = this.#target(key);
     if (target === null) return;
-    this.#writes.set(target.cookie, { key, value: null, attributes: this.#expiredAttributes, cookies: [] });
+    this.#writes.set(target.cookie, { key, value: null, attributes: this.#attributes.expired, cookies: [] });
   }
 
   setCookieHeaders(): string[] {
@@ -140,7 +149,7 @@ export class RequestCookieSession implements CookieSession {
         written.add(name);
       }
       for (const stale of cookieNamesOf(this.#incoming, cookie)) {
-        if (!written.has(stale)) headers.push(serializeSetCookie(stale, '', this.#expiredAttributes));
+        if (!written.has(stale)) headers.push(serializeSetCookie(stale, '', this.#attributes.expired));
       }
     }
     return headers;
