@@ -2,20 +2,11 @@ import type { AddressInfo } from 'node:net';
 import { type DevProvider, startDevProvider } from '@logto-machine/dev-provider';
 import { createTestSigningKey, type TestSigningKey } from '@logto-machine/dev-provider/testing';
 import Koa from 'koa';
+import { createStorage } from 'unstorage';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type LogtoServerConfig, logto } from './index.ts';
 
 const secret = 'a-test-session-secret-of-32-chars-or-more';
-
-/** A Map behind unstorage's three methods that store sessions use: enough for one process. */
-const memoryStore = () => {
-  const items = new Map<string, unknown>();
-  return {
-    getItem: async (key: string) => items.get(key) ?? null,
-    setItem: async (key: string, value: unknown) => void items.set(key, value),
-    removeItem: async (key: string) => void items.delete(key),
-  };
-};
 
 /** The provider signs with this key (its `keysFile`), so the test can sign its logout tokens. */
 let signingKey: TestSigningKey;
@@ -48,7 +39,7 @@ beforeAll(async () => {
     endpoint: op.url,
     appId: 'demo-app',
     appSecret: 'demo-app-secret',
-    session: { store: memoryStore(), secrets: [secret] },
+    session: { store: createStorage(), secrets: [secret] },
   } as unknown as LogtoServerConfig;
   app.use(logto(config));
   const server = app.listen(0, '127.0.0.1');

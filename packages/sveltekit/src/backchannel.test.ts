@@ -1,21 +1,12 @@
 import { type DevProvider, startDevProvider } from '@logto-machine/dev-provider';
 import { createTestSigningKey, type TestSigningKey } from '@logto-machine/dev-provider/testing';
 import type { RequestEvent } from '@sveltejs/kit';
+import { createStorage } from 'unstorage';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { handleLogto, type LogtoServerConfig } from './index.ts';
 
 const secret = 'a-test-session-secret-of-32-chars-or-more';
 const origin = 'http://127.0.0.1:3000';
-
-/** A Map behind unstorage's three methods that store sessions use: enough for one process. */
-const memoryStore = () => {
-  const items = new Map<string, unknown>();
-  return {
-    getItem: async (key: string) => items.get(key) ?? null,
-    setItem: async (key: string, value: unknown) => void items.set(key, value),
-    removeItem: async (key: string) => void items.delete(key),
-  };
-};
 
 let signingKey: TestSigningKey;
 let op: DevProvider;
@@ -63,7 +54,7 @@ const form = async (claims: Record<string, unknown> = {}) =>
 
 describe('the back-channel logout route on SvelteKit', () => {
   it('answers a valid token in store mode with 200, no-store and no body', async () => {
-    const response = await post(appWith({ store: memoryStore(), secrets: [secret] }), await form());
+    const response = await post(appWith({ store: createStorage(), secrets: [secret] }), await form());
     expect(response.status).toBe(200);
     expect(response.headers.get('cache-control')).toBe('no-store');
     expect(response.headers.get('content-type')).toBeNull();
@@ -71,7 +62,7 @@ describe('the back-channel logout route on SvelteKit', () => {
   });
 
   it('answers a broken token with 400 invalid_request, no-store', async () => {
-    const app = appWith({ store: memoryStore(), secrets: [secret] });
+    const app = appWith({ store: createStorage(), secrets: [secret] });
     const response = await post(app, await form({ jti: undefined }));
     expect(response.status).toBe(400);
     expect(response.headers.get('cache-control')).toBe('no-store');
