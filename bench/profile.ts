@@ -1,7 +1,7 @@
 /**
- * Where an authenticated request's time goes: `pnpm --dir bench profile [server] [seconds]` loads GET
+ * Where an authenticated request's time goes: `pnpm --dir bench profile [server] [seconds] [baseline]` loads GET
  * /me on the server (default honoLogto; BENCH_SESSIONS=memory for store mode) and on its bare
- * framework under `--cpu-prof`, and prints µs per request by module and, for our packages, by function
+ * framework (or `baseline`, e.g. koaFloor), with the same Cookie header, under `--cpu-prof`, and prints µs per request by module and, for our packages, by function
  * (inclusive). Profiles are kept in `.out/profiles` (open them in Chrome DevTools).
  */
 import { buildServers, type ServerName, serverNames } from './lib/build.ts';
@@ -15,7 +15,7 @@ const seconds = Number(process.argv[3] ?? 10);
 if (!serverNames.includes(target)) {
   throw new Error(`unknown server ${target}; one of ${serverNames.join(', ')}`);
 }
-const bare = target.replace(/(Logto|OidcAuth)$/, 'Bare') as ServerName;
+const bare = (process.argv[4] ?? target.replace(/(Logto|OidcAuth)$/, 'Bare')) as ServerName;
 const signInPath = { honoOidcAuth: '/me', expressLogto: '/logto/sign-in' }[target as string] ?? '/sign-in';
 
 await buildServers();
@@ -30,16 +30,19 @@ try {
     OIDC_CLIENT_SECRET: 'demo-app-secret',
     OIDC_SCOPES: 'openid profile email offline_access',
   };
+  // Ours first, so the bare server gets the same Cookie header (the same request bytes).
+  let cookie: string | undefined;
   for (const [name, path] of [
-    [bare, undefined],
     [target, signInPath],
+    [bare, undefined],
   ] as const) {
     const summary = await profileServer(name, {
       env,
       seconds,
       tag: name,
-      ...(path ? { signInPath: path } : {}),
+      ...(path ? { signInPath: path } : cookie ? { cookie } : {}),
     });
+    cookie ??= summary.cookie;
     console.log(
       `\n${name}: ${fmt(summary.requestsPerSecond)} req/s, ${fmt(summary.busy)} busy µs/request (${summary.file})`,
     );

@@ -11,9 +11,11 @@ import { benchDir, outDir } from './paths.ts';
 /** The measured servers (files in servers/). */
 export const serverNames = [
   'honoBare',
+  'honoFloor',
   'honoLogto',
   'honoOidcAuth',
   'koaBare',
+  'koaFloor',
   'koaLogto',
   'expressBare',
   'expressLogto',

@@ -33,6 +33,8 @@ export interface ProfileSummary {
   /** Inclusive time of our packages' functions. */
   readonly ours: Breakdown;
   readonly file: string;
+  /** The Cookie header the load sent. */
+  readonly cookie: string | undefined;
 }
 
 /** The source file of each line of an esbuild bundle (from its `// path` comments). */
@@ -109,6 +111,8 @@ export interface ProfileOptions {
   readonly env: Record<string, string>;
   /** Where a browser starts signing in; none for a bare server. */
   readonly signInPath?: string;
+  /** A Cookie header to send when there is no sign-in (the same request bytes as a signed-in server's). */
+  readonly cookie?: string;
   readonly seconds: number;
   /** A name for the profile's directory. */
   readonly tag: string;
@@ -124,8 +128,10 @@ export const profileServer = async (name: ServerName, options: ProfileOptions): 
   });
   let requests = 1;
   let requestsPerSecond = 0;
+  let cookieSent: string | undefined;
   try {
-    const cookie = options.signInPath ? await signIn(server.url, options.signInPath) : undefined;
+    const cookie = options.signInPath ? await signIn(server.url, options.signInPath) : options.cookie;
+    cookieSent = cookie;
     const load = { connections: 16, ...(cookie ? { cookies: [cookie] } : {}) };
     const warm = await runLoad(`${server.url}/me`, { ...load, seconds: Math.min(3, options.seconds) });
     const result = await runLoad(`${server.url}/me`, { ...load, seconds: options.seconds });
@@ -139,5 +145,5 @@ export const profileServer = async (name: ServerName, options: ProfileOptions): 
   const [profile] = readdirSync(dir).filter((file) => file.endsWith('.cpuprofile'));
   if (!profile) throw new Error(`${name}: no profile was written`);
   const file = `${dir}/${profile}`;
-  return { requestsPerSecond, file, ...summarize(file, serverBundle(name), requests) };
+  return { requestsPerSecond, file, cookie: cookieSent, ...summarize(file, serverBundle(name), requests) };
 };

@@ -2,7 +2,7 @@
  * Server processes: each measured server (and the dev provider) is forked on its own, reports its
  * port and control port over IPC once it listens, and answers `GET /stats` on the control port.
  */
-import { type ChildProcess, fork } from 'node:child_process';
+import { type ChildProcess, fork, spawnSync } from 'node:child_process';
 import type { ServerStats } from '../servers/control.ts';
 import { benchDir } from './paths.ts';
 
@@ -36,7 +36,18 @@ export interface StartOptions {
   /** Extra Node flags, e.g. `--cpu-prof`. */
   execArgv?: string[];
   timeoutMs?: number;
+  /** Pins the server (all its threads) to this CPU, when `taskset` is there (see {@link pinToCpus}). */
+  cpu?: number;
 }
+
+/**
+ * Pins process `pid` (all its threads, and the ones it starts later) to `cpus` (`taskset` list
+ * syntax, e.g. `0` or `0-1`); false when `taskset` is missing or refuses. A server on one core and the
+ * load generator on the other keeps them from taking turns on one core, which made the kernel's
+ * loopback wake-ups a variable share of each request's cost.
+ */
+export const pinToCpus = (pid: number, cpus: string): boolean =>
+  spawnSync('taskset', ['-a', '-p', '-c', cpus, String(pid)], { stdio: 'ignore' }).status === 0;
 
 /** Forks `script` (a path under bench/) and waits for its `ready` message. */
 export const startServer = async (
@@ -78,6 +89,7 @@ export const startServer = async (
       });
     },
   );
+  if (options.cpu !== undefined && child.pid !== undefined) pinToCpus(child.pid, String(options.cpu));
   const control = async <T>(path: string): Promise<T> => {
     const response = await fetch(`http://127.0.0.1:${ready.control}${path}`);
     if (!response.ok) throw new Error(`${name} control ${path}: ${response.status}`);

@@ -7,12 +7,13 @@
  * Every response is checked: no non-2xx, and the handler's count of authenticated requests equals
  * autocannon's 2xx count.
  */
+import { availableParallelism } from 'node:os';
 import { CookieSessions } from '@logto-machine/core';
 import { buildServers, buildSveltekit, type ServerName, serverBundle, sveltekitBuild } from '../lib/build.ts';
 import { runLoad } from '../lib/load.ts';
 import { outDir } from '../lib/paths.ts';
 import { type Check, check, type Scenario, type Settings, type Table } from '../lib/report.ts';
-import { type ServerProcess, startProvider, startServer } from '../lib/servers.ts';
+import { pinToCpus, type ServerProcess, startProvider, startServer } from '../lib/servers.ts';
 import { fetchWith, signIn } from '../lib/signIn.ts';
 import { fmt, median, ratio, sleep } from '../lib/stats.ts';
 import { sessionSecret } from '../servers/config.ts';
@@ -27,6 +28,8 @@ interface Contender {
   readonly env?: Record<string, string>;
   /** Ours (profiled with --profile). */
   readonly ours?: boolean;
+  /** Sends the session cookie of the contender with this label (a floor server: same request bytes). */
+  readonly cookieOf?: string;
 }
 
 interface Group {
@@ -44,7 +47,13 @@ const groups: readonly Group[] = [
   {
     framework: 'Hono',
     contenders: [
-      { label: 'bare Hono', server: 'honoBare' },
+      { label: 'bare Hono', server: 'honoBare', cookieOf: '@logto-machine/hono (cookie)' },
+      { label: 'bare Hono, no Cookie header sent', server: 'honoBare' },
+      {
+        label: 'floor: cookie-reading middleware, no auth',
+        server: 'honoFloor',
+        cookieOf: '@logto-machine/hono (cookie)',
+      },
       { label: '@logto-machine/hono (cookie)', server: 'honoLogto', signInPath: '/sign-in', ours: true },
       {
         label: `@logto-machine/hono (cookie, ${manySessions.toLocaleString('en-US')} sessions)`,
@@ -66,7 +75,13 @@ const groups: readonly Group[] = [
   {
     framework: 'Koa',
     contenders: [
-      { label: 'bare Koa', server: 'koaBare' },
+      { label: 'bare Koa', server: 'koaBare', cookieOf: '@logto-machine/koa (cookie)' },
+      { label: 'bare Koa, no Cookie header sent', server: 'koaBare' },
+      {
+        label: 'floor: cookie-reading middleware, no auth',
+        server: 'koaFloor',
+        cookieOf: '@logto-machine/koa (cookie)',
+      },
       { label: '@logto-machine/koa (cookie)', server: 'koaLogto', signInPath: '/sign-in', ours: true },
       {
         label: '@logto-machine/koa (store mode, unstorage memory)',
@@ -80,14 +95,19 @@ const groups: readonly Group[] = [
   {
     framework: 'Express',
     contenders: [
-      { label: 'bare Express', server: 'expressBare' },
+      { label: 'bare Express', server: 'expressBare', cookieOf: '@logto/express (express-session)' },
       { label: '@logto/express (express-session)', server: 'expressLogto', signInPath: '/logto/sign-in' },
     ],
   },
   {
     framework: 'SvelteKit',
     contenders: [
-      { label: 'bare SvelteKit endpoint', server: 'sveltekit', env: { BENCH_LOGTO: '0' } },
+      {
+        label: 'bare SvelteKit endpoint',
+        server: 'sveltekit',
+        env: { BENCH_LOGTO: '0' },
+        cookieOf: '@logto-machine/sveltekit (cookie)',
+      },
       {
         label: '@logto-machine/sveltekit (cookie)',
         server: 'sveltekit',
@@ -150,6 +170,7 @@ const measureGroup = async (
     for (const contender of group.contenders) {
       const server = await startServer(contender.label, serverBundle(contender.server), {
         env: { ...env, ...contender.env },
+        cpu: 0,
         execArgv:
           settings.profile && contender.ours ? ['--cpu-prof', `--cpu-prof-dir=${outDir}/profiles`] : [],
       });
@@ -167,6 +188,13 @@ const measureGroup = async (
         }
       }
       cookies.push(sessions);
+    }
+    for (const [index, contender] of group.contenders.entries()) {
+      if (contender.cookieOf === undefined) continue;
+      const source = group.contenders.findIndex(({ label }) => label === contender.cookieOf);
+      if (cookies[source] === undefined)
+        throw new Error(`${contender.label}: no cookie of ${contender.cookieOf}`);
+      cookies[index] = cookies[source];
     }
 
     const connections = 16;
@@ -267,12 +295,17 @@ export const authenticatedRequest: Scenario = async (settings) => {
   const provider = await startProvider();
   const checks: Check[] = [];
   const tables: Table[] = [];
+  // Servers on CPU 0, the load generator (this process) on CPU 1; every thread of a server shares its core.
+  const pinned = pinToCpus(process.pid, '1');
   try {
-    for (const group of groups) {
+    // BENCH_GROUPS=Hono,Koa measures some frameworks only (for a quick look; RESULTS.md wants them all).
+    const only = process.env.BENCH_GROUPS?.split(',');
+    for (const group of groups.filter(({ framework }) => !only || only.includes(framework))) {
       settings.log(`Scenario 1: ${group.framework}`);
       tables.push(await measureGroup(group, String(provider.info.url), settings, checks));
     }
   } finally {
+    if (pinned) pinToCpus(process.pid, `0-${Math.max(1, availableParallelism() - 1)}`);
     await provider.stop();
   }
   return {
@@ -284,7 +317,12 @@ export const authenticatedRequest: Scenario = async (settings) => {
       'is process.cpuUsage() of the server process (all its threads) over the requests it served. ' +
       'Sessions: one real sign-in each through the server, replayed; the “2,000 sessions” row re-seals that ' +
       'session 2,000 times as distinct plaintexts and rotates over them, so every request misses the ' +
-      '1,000-entry decrypt cache and the parsed-session memo (a busy server with many users).',
+      '1,000-entry decrypt cache and the parsed-session memo (a busy server with many users). ' +
+      'The bare route gets the same requests as ours, Cookie header included (a browser sends its cookies to ' +
+      'every route of the app), so its ratio is what the adapter costs; the “no Cookie header sent” row shows ' +
+      'what the ~1.7 KB header itself costs the server and the load generator. The “floor” row is the shape ' +
+      'of any session middleware with no auth in it (reads the Cookie header, sets two context variables, ' +
+      'awaits an async handler that awaits twice): what the framework charges before the adapter does its work.',
     tables,
     notes: [],
     checks,

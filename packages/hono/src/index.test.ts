@@ -4,7 +4,7 @@ import {
   runAdapterContract,
   useTestProviders,
 } from '@logto-machine/dev-provider/adapter-contract';
-import { Browser } from '@logto-machine/dev-provider/testing';
+import { Browser, completeSignIn, locationOf } from '@logto-machine/dev-provider/testing';
 import { Hono } from 'hono';
 import { describe, expect, it } from 'vitest';
 import { type LogtoMiddlewareOptions, logto, requireAuth } from './index.ts';
@@ -44,5 +44,30 @@ describe('logto middleware on Hono', () => {
     const browser = new Browser('http://127.0.0.1:3000', app.fetch);
     expect((await browser.get('/rpc/protected')).status).toBe(401);
     expect((await browser.get('/api/me')).status).toBe(302);
+  });
+
+  it('reads the Cookie header from Node’s request on @hono/node-server (c.env.incoming)', async () => {
+    const app = makeApp(configFor(ops.provider));
+    const browser = new Browser('http://127.0.0.1:3000', app.fetch);
+    const start = await browser.get('/sign-in');
+    await browser.get(
+      await completeSignIn(locationOf(start, browser.baseUrl).href, {
+        username: 'demo',
+        password: 'demo-password',
+      }),
+    );
+    const cookie = [...browser.cookies].map(([name, value]) => `${name}=${value}`).join('; ');
+    const me = (headers: Record<string, string>, env?: object) =>
+      app.fetch(new Request('http://127.0.0.1:3000/api/me', { headers }), env);
+    // Node's headers win over Hono's view of them (they are the same request there).
+    expect((await me({ cookie: 'logto_session=stale' }, { incoming: { headers: { cookie } } })).status).toBe(
+      200,
+    );
+    expect((await me({ cookie }, { incoming: { headers: { cookie: 'logto_session=stale' } } })).status).toBe(
+      401,
+    );
+    // Without them (other runtimes, or no Cookie header in Node's): Hono's.
+    expect((await me({ cookie }, { incoming: { headers: {} } })).status).toBe(200);
+    expect((await me({ cookie })).status).toBe(200);
   });
 });

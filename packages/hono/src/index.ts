@@ -58,6 +58,17 @@ const send = (c: Context, response: LogtoResponse): Response => {
     : c.html(response.body, status, headers);
 };
 
+/**
+ * The request's Cookie header. On `@hono/node-server` it is read from Node's own parsed headers
+ * (`c.env.incoming`, documented there): Node's parser has already refused control characters, and
+ * Hono's header object would scan the multi-KB value for them again on every request.
+ */
+const cookieHeader = (c: Context): string | undefined => {
+  const incoming = (c.env as { incoming?: { headers?: { cookie?: unknown } } } | undefined)?.incoming;
+  const cookie = incoming?.headers?.cookie;
+  return typeof cookie === 'string' ? cookie : c.req.header('cookie');
+};
+
 const appendCookies = (c: Context, cookies: readonly string[]) => {
   for (const cookie of cookies) c.header('set-cookie', cookie, { append: true });
 };
@@ -85,12 +96,12 @@ export const logto = (config: LogtoServerConfig, options: LogtoMiddlewareOptions
     const request = server.open({
       url: c.req.url,
       method: c.req.method,
-      cookie: c.req.header('cookie'),
-      api: isApi(c),
-      contentType: c.req.header('content-type'),
+      cookie: cookieHeader(c),
+      api: () => isApi(c),
+      contentType: () => c.req.header('content-type'),
       body: () => c.req.text(),
     });
-    const routed = await request.route();
+    const routed = request.isAuthRoute ? await request.route() : null;
     if (routed) {
       appendCookies(c, routed.setCookie);
       return send(c, routed);

@@ -63,12 +63,12 @@ export const isApiRequest = (ctx: Context): boolean => {
 /**
  * The request's URL as the server received it: never `X-Forwarded-*`, even with `app.proxy` (the
  * public origin behind a proxy is `config.baseUrl`), so a client cannot choose the redirect URI.
+ * Checked by `LogtoServer.open`, which throws when it is not a URL.
  */
 const requestUrl = (ctx: ParameterizedContext): string | undefined => {
   const host = ctx.get('host') || ctx.get(':authority');
   const protocol = (ctx.req.socket as Partial<TLSSocket>).encrypted ? 'https' : 'http';
-  const url = `${protocol}://${host}${ctx.originalUrl}`;
-  return host && URL.canParse(url) ? url : undefined;
+  return host ? `${protocol}://${host}${ctx.originalUrl}` : undefined;
 };
 
 /** A core answer as the Koa response (cookies aside: {@link logto} appends them on the way out). */
@@ -147,16 +147,22 @@ export const logto = (
   const isApi = options.isApiRequest ?? isApiRequest;
   return async (ctx, next) => {
     const url = requestUrl(ctx);
-    if (!url) return ctx.throw(400, 'Bad Host header or request target.');
-    const request = server.open({
-      url,
-      method: ctx.method,
-      cookie: ctx.get('cookie'),
-      api: isApi(ctx),
-      contentType: ctx.get('content-type'),
-      body: () => readBody(ctx),
-    });
-    const routed = await request.route();
+    let request: LogtoRequest;
+    try {
+      if (!url) throw new TypeError('no Host header');
+      request = server.open({
+        url,
+        method: ctx.method,
+        cookie: ctx.get('cookie'),
+        api: () => isApi(ctx),
+        contentType: () => ctx.get('content-type'),
+        body: () => readBody(ctx),
+      });
+    } catch {
+      // `open` throws only when the Host header and request target do not make a URL.
+      return ctx.throw(400, 'Bad Host header or request target.');
+    }
+    const routed = request.isAuthRoute ? await request.route() : null;
     if (routed) {
       appendCookies(ctx, routed.setCookie);
       return send(ctx, routed);

@@ -142,11 +142,11 @@ export const handleLogto = (config: LogtoServerConfig, options: HandleLogtoOptio
       url: event.url.href,
       method: event.request.method,
       cookie: event.request.headers.get('cookie'),
-      api: isApi(event),
-      contentType: event.request.headers.get('content-type'),
+      api: () => isApi(event),
+      contentType: () => event.request.headers.get('content-type'),
       body: () => event.request.text(),
     });
-    const routed = await request.route();
+    const routed = request.isAuthRoute ? await request.route() : null;
     if (routed) return toResponse(routed);
 
     const locals = event.locals as LogtoLocals;

@@ -4,26 +4,88 @@
  * @module
  */
 
-/** Encodes bytes as unpadded base64url. */
-export const encodeBase64Url = (bytes: Uint8Array): string => {
-  let binary = '';
-  for (const byte of bytes) binary += String.fromCharCode(byte);
-  return btoa(binary).replace(/\+/g, '-').replace(/\//g, '_').replace(/=+$/, '');
+const alphabet = 'ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_';
+/** Each character code's 6-bit value; 64 for characters outside the alphabet. */
+const values = new Uint8Array(128).fill(64);
+for (let index = 0; index < alphabet.length; index++) values[alphabet.charCodeAt(index)] = index;
+
+/** The 6-bit value of the character at `index`; 64 when it is not base64url. */
+const valueAt = (input: string, index: number): number => {
+  const code = input.charCodeAt(index);
+  return code < 128 ? values[code]! : 64;
 };
 
-/** Decodes base64url (padded or not); returns `null` for anything that is not base64url. */
-export const decodeBase64Url = (input: string): Uint8Array | null => {
-  if (!/^[A-Za-z0-9_-]*={0,2}$/.test(input)) return null;
-  const base64 = input.replace(/-/g, '+').replace(/_/g, '/').replace(/=+$/, '');
-  if (base64.length % 4 === 1) return null;
-  try {
-    const binary = atob(base64 + '='.repeat((4 - (base64.length % 4)) % 4));
-    const bytes = new Uint8Array(binary.length);
-    for (let index = 0; index < binary.length; index++) bytes[index] = binary.charCodeAt(index);
-    return bytes;
-  } catch {
-    return null;
+// Table-driven rather than `btoa`/`atob` with regex rewrites: sessions decode ~2 KB values per
+// request, and this is several times faster on every runtime.
+
+const alphabetCodes = Uint8Array.from(alphabet, (char) => char.charCodeAt(0));
+
+/** The ASCII codes as a string, in slices (an argument list has a length limit). */
+const asciiString = (codes: Uint8Array): string => {
+  let text = '';
+  for (let start = 0; start < codes.length; start += 8192)
+    text += String.fromCharCode.apply(null, codes.subarray(start, start + 8192) as unknown as number[]);
+  return text;
+};
+
+/** Encodes bytes as unpadded base64url. */
+export const encodeBase64Url = (bytes: Uint8Array): string => {
+  const out = new Uint8Array(Math.ceil((bytes.length * 4) / 3));
+  let at = 0;
+  let index = 0;
+  for (; index + 2 < bytes.length; index += 3) {
+    const triple = (bytes[index]! << 16) | (bytes[index + 1]! << 8) | bytes[index + 2]!;
+    out[at++] = alphabetCodes[triple >> 18]!;
+    out[at++] = alphabetCodes[(triple >> 12) & 63]!;
+    out[at++] = alphabetCodes[(triple >> 6) & 63]!;
+    out[at++] = alphabetCodes[triple & 63]!;
   }
+  const left = bytes.length - index;
+  if (left === 1) {
+    const single = bytes[index]!;
+    out[at++] = alphabetCodes[single >> 2]!;
+    out[at++] = alphabetCodes[(single & 3) << 4]!;
+  } else if (left === 2) {
+    const pair = (bytes[index]! << 8) | bytes[index + 1]!;
+    out[at++] = alphabetCodes[pair >> 10]!;
+    out[at++] = alphabetCodes[(pair >> 4) & 63]!;
+    out[at++] = alphabetCodes[(pair & 15) << 2]!;
+  }
+  return asciiString(out);
+};
+
+/**
+ * Decodes base64url, padded or not (up to two `=`), ignoring unused trailing bits as `atob` does;
+ * returns `null` for anything that is not base64url.
+ */
+export const decodeBase64Url = (input: string): Uint8Array | null => {
+  let length = input.length;
+  if (input.charCodeAt(length - 1) === 61 /* = */) length -= input.charCodeAt(length - 2) === 61 ? 2 : 1;
+  if (length % 4 === 1) return null;
+  const bytes = new Uint8Array(Math.floor((length * 3) / 4));
+  let at = 0;
+  let index = 0;
+  for (; index + 3 < length; index += 4) {
+    const a = valueAt(input, index);
+    const b = valueAt(input, index + 1);
+    const c = valueAt(input, index + 2);
+    const d = valueAt(input, index + 3);
+    if ((a | b | c | d) & 64) return null;
+    const quad = (a << 18) | (b << 12) | (c << 6) | d;
+    bytes[at++] = quad >> 16;
+    bytes[at++] = (quad >> 8) & 255;
+    bytes[at++] = quad & 255;
+  }
+  const left = length - index;
+  if (left >= 2) {
+    const a = valueAt(input, index);
+    const b = valueAt(input, index + 1);
+    const c = left === 3 ? valueAt(input, index + 2) : 0;
+    if ((a | b | c) & 64) return null;
+    bytes[at++] = (a << 2) | (b >> 4);
+    if (left === 3) bytes[at++] = ((b & 15) << 4) | (c >> 2);
+  }
+  return bytes;
 };
 
 const textDecoder = new TextDecoder('utf-8', { fatal: true });

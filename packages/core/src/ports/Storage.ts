@@ -15,6 +15,13 @@ export interface Storage {
   /** Removes `key`; removing a missing key is not an error. */
   delete(key: string): Promise<void>;
   /**
+   * Optional fast path: the value `get(key)` would give, synchronously, when it is already at hand;
+   * `undefined` when it is not (the client then calls `get`). Cookie sessions answer from their
+   * decrypt cache, so reading an unchanged session neither decrypts nor waits. Never guess: a value
+   * returned here must be exactly what `get` would resolve to now.
+   */
+  peek?(key: string): string | null | undefined;
+  /**
    * Optional, for storages that keep the session under an id the browser holds (server-side session
    * stores): moves the session to a fresh id and forgets the old one. The client calls it right after a
    * successful sign-in, so an id planted or learnt before sign-in is worthless afterwards (no session
@@ -37,6 +44,10 @@ export class MemoryStorage implements Storage {
   readonly #values = new Map<string, string>();
 
   async get(key: string): Promise<string | null> {
+    return this.#values.get(key) ?? null;
+  }
+
+  peek(key: string): string | null {
     return this.#values.get(key) ?? null;
   }
 

@@ -55,6 +55,21 @@ describe('LogtoClient signed out', () => {
     expect(requests).toBe(0);
   });
 
+  it('reads a session the storage has at hand (peek) without calling get, and calls get otherwise', async () => {
+    const calls: string[] = [];
+    const storage = (atHand: boolean) => ({
+      get: async (key: string) => (calls.push(`get ${key}`), null),
+      set: async () => {},
+      delete: async () => {},
+      peek: (key: string) => (calls.push(`peek ${key}`), atHand ? null : undefined),
+    });
+    expect(await new LogtoClient(config, { storage: storage(true) }).isAuthenticated()).toBe(false);
+    expect(calls).toEqual(['peek session']);
+    calls.length = 0;
+    expect(await new LogtoClient(config, { storage: storage(false) }).isAuthenticated()).toBe(false);
+    expect(calls).toEqual(['peek session', 'get session']);
+  });
+
   it('refuses a relative redirect URI with a ConfigError', async () => {
     const client = new LogtoClient(config, { fetch: fake().fetch, cache: new ProviderCache() });
     await expect(client.signIn({ redirectUri: '/callback' })).rejects.toMatchObject({

@@ -90,16 +90,27 @@ export const decodeSessionRecord = (raw: string): SessionRecord | null => {
   return makeRecord(value.state as StoredState, tokens, failure);
 };
 
-const memo = new Map<string, SessionRecord | null>();
-const memoCapacity = 256;
+/**
+ * Parsed records by stored string, at most {@link memoCapacity}: two generations, so a hit costs one
+ * lookup and reorders nothing (a record read at least once per generation stays; see
+ * `session/decryptCache.ts`). Sized like the cookie decrypt cache, whose plaintexts are these strings.
+ */
+const memoCapacity = 1000;
+let memo = new Map<string, SessionRecord | null>();
+let previousMemo = new Map<string, SessionRecord | null>();
 
-/** {@link decodeSessionRecord}, memoised by the stored string (a bounded, most-recent-first cache). */
+/** {@link decodeSessionRecord}, memoised by the stored string. */
 export const readSessionRecord = (raw: string | null): SessionRecord | null => {
   if (raw === null) return signedOutRecord;
-  const cached = memo.get(raw);
-  if (cached !== undefined) return cached;
-  const record = decodeSessionRecord(raw);
-  if (memo.size >= memoCapacity) memo.delete(memo.keys().next().value!);
+  let record = memo.get(raw);
+  if (record !== undefined) return record;
+  record = previousMemo.get(raw);
+  if (record === undefined) record = decodeSessionRecord(raw);
+  else previousMemo.delete(raw);
+  if (memo.size >= memoCapacity / 2) {
+    previousMemo = memo;
+    memo = new Map();
+  }
   memo.set(raw, record);
   return record;
 };

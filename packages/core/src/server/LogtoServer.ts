@@ -7,6 +7,7 @@ import { makeSessions, type Sessions, type SessionsConfig } from '../session/mak
 import type { StoreSessions } from '../session/StoreSessions.ts';
 import { type BackchannelAnswer, backchannelError, loggedOut, readLogoutToken } from './backchannelLogout.ts';
 import { errorPage, toHttpFailure } from './errorMapping.ts';
+import { plainPathname, splitUrl } from './requestTarget.ts';
 import { safeReturnTo } from './returnTo.ts';
 
 /** The paths of the auth routes. */
@@ -69,10 +70,13 @@ export interface LogtoRequestInput {
   readonly url: string;
   readonly method: string;
   readonly cookie: string | null | undefined;
-  /** Whether the request is an API call (answered with JSON and 401) rather than a page; default false. */
-  readonly api?: boolean;
-  /** The `Content-Type` header; read by the back-channel logout route only. */
-  readonly contentType?: string | null;
+  /**
+   * Whether the request is an API call (answered with JSON and 401) rather than a page; default
+   * false. A function is called only when an answer depends on it (most requests never ask).
+   */
+  readonly api?: boolean | (() => boolean);
+  /** The `Content-Type` header, or a function that reads it; read by the back-channel logout route only. */
+  readonly contentType?: string | null | (() => string | null | undefined);
   /**
    * Reads the request body as text, called only by the routes that need one (back-channel logout), so
    * adapters pass it lazily. Adapters should cap its size; a logout token is about 1 KB.
@@ -121,8 +125,10 @@ export class LogtoServer {
   /** The sessions every request opens: `CookieSessions`, or `StoreSessions` (with `deleteSessions`) in store mode. */
   readonly sessions: Sessions;
   readonly #baseUrl: URL | undefined;
-  /** Without `baseUrl`: the origin of the last request and its URL, reused while requests keep that origin. */
-  #lastOrigin: { readonly origin: string; readonly url: URL } | undefined;
+  /** Without `baseUrl`: each request origin's parse (scheme and authority → origin), a few at a time. */
+  readonly #origins = new Map<string, URL>();
+  /** The client options of every request but its storage, spread once. */
+  readonly #clientOptions: Omit<LogtoClientOptions, 'storage'>;
 
   constructor(config: LogtoServerConfig) {
     const normalized = normalizeConfig(config);
@@ -139,55 +145,105 @@ export class LogtoServer {
     checkPath(config.postSignOutPath ?? '/', 'postSignOutPath');
     this.routes = routes;
     this.sessions = makeSessions(config.session);
+    this.#clientOptions = { ...config.clientOptions };
     // Fail now rather than on the first request if the client options are wrong.
     new LogtoClient(config, config.clientOptions);
   }
 
-  /** Binds one request: its client (on the request's cookies) and its auth-route handling. */
+  /**
+   * Binds one request: its client (on the request's cookies) and its auth-route handling. Cheap: the
+   * URL is split, not parsed (a request's origin is parsed once per distinct origin), and nothing is
+   * decrypted until the client reads the session. Throws a `TypeError` when `url` is not an absolute
+   * URL (adapters that build it from the Host header answer 400).
+   */
   open(input: LogtoRequestInput): LogtoRequest {
-    const url = new URL(input.url);
-    const base = this.#baseUrl ?? this.#originOf(url);
+    const split = splitUrl(input.url);
+    let base: URL;
+    let url: URL | undefined;
+    if (split === null) {
+      url = new URL(input.url);
+      base = this.#baseUrl ?? new URL(url.origin);
+    } else {
+      const origin = this.#originOf(split.prefix);
+      base = this.#baseUrl ?? origin;
+    }
     const session = this.sessions.open(input.cookie, { secure: base.protocol === 'https:' });
-    const client = new LogtoClient(this.config, { ...this.config.clientOptions, storage: session });
-    return new LogtoRequest(
-      this,
-      client,
-      session,
-      url,
-      base,
-      input.method.toUpperCase(),
-      input.api ?? false,
-      input,
-    );
+    const client = new LogtoClient(this.config, { ...this.#clientOptions, storage: session });
+    const path = split === null ? url!.pathname : plainPathname(split.rest);
+    return new LogtoRequest(this, client, session, input, base, path, url);
   }
 
-  /** The request's own origin as a URL, parsed once while requests keep coming to the same origin. */
-  #originOf(url: URL): URL {
-    const { origin } = url;
-    const last = this.#lastOrigin;
-    if (last !== undefined && last.origin === origin) return last.url;
-    const parsed = new URL(origin);
-    this.#lastOrigin = { origin, url: parsed };
-    return parsed;
+  /** The origin of a request URL's scheme and authority; throws a `TypeError` when they are not a URL's. */
+  #originOf(prefix: string): URL {
+    let origin = this.#origins.get(prefix);
+    if (origin === undefined) {
+      origin = new URL(new URL(prefix).origin);
+      // Hosts come from clients: keep a few, never an unbounded number.
+      if (this.#origins.size >= 16) this.#origins.clear();
+      this.#origins.set(prefix, origin);
+    }
+    return origin;
   }
 }
 
+/** An auth route's answer when the request is for the app; shared, so such requests allocate nothing. */
+const notAnAuthRoute: Promise<null> = Promise.resolve(null);
+
 /** One request's view of Logto: its client, its cookies, and the answers the adapter sends. */
 export class LogtoRequest {
+  readonly server: LogtoServer;
+  /** The client for this request, on this request's session cookies. */
+  readonly client: LogtoClient;
+  readonly session: CookieSession;
+  /** The app's public origin. */
+  readonly baseUrl: URL;
+  readonly method: string;
+  /** The request's body and its type, for the back-channel logout route. */
+  readonly input: LogtoRequestInput;
+  /** The URL's pathname; `undefined` until asked when it needs the full parser. */
+  #path: string | undefined;
+  #url: URL | undefined;
+  #api: boolean | undefined;
+
   constructor(
-    readonly server: LogtoServer,
-    /** The client for this request, on this request's session cookies. */
-    readonly client: LogtoClient,
-    readonly session: CookieSession,
-    readonly url: URL,
-    /** The app's public origin. */
-    readonly baseUrl: URL,
-    readonly method: string,
-    /** Whether this request is an API call: the default of `requireAuth` and `failure`. */
-    readonly api: boolean,
-    /** The request's body and its type, for the back-channel logout route. */
-    readonly input: Pick<LogtoRequestInput, 'contentType' | 'body'> = {},
-  ) {}
+    server: LogtoServer,
+    client: LogtoClient,
+    session: CookieSession,
+    input: LogtoRequestInput,
+    baseUrl: URL,
+    path?: string,
+    url?: URL,
+  ) {
+    this.server = server;
+    this.client = client;
+    this.session = session;
+    this.input = input;
+    this.baseUrl = baseUrl;
+    this.method = input.method.toUpperCase();
+    this.#path = path;
+    this.#url = url;
+  }
+
+  /** The request's URL, parsed on first use. */
+  get url(): URL {
+    this.#url ??= new URL(this.input.url);
+    return this.#url;
+  }
+
+  /** The request's pathname. */
+  get path(): string {
+    this.#path ??= this.url.pathname;
+    return this.#path;
+  }
+
+  /** Whether this request is an API call: the default of `requireAuth` and `failure`. */
+  get api(): boolean {
+    if (this.#api === undefined) {
+      const { api } = this.input;
+      this.#api = typeof api === 'function' ? api() === true : api === true;
+    }
+    return this.#api;
+  }
 
   /** `Set-Cookie` values for what this request changed; the adapter appends them to its response. */
   setCookieHeaders(): readonly string[] {
@@ -206,9 +262,27 @@ export class LogtoRequest {
    * Answers an auth route (sign-in, sign-up, callback, sign-out), or `null` when the request is for
    * the app. Never throws: failures become the page or redirect they call for.
    */
-  async route(): Promise<LogtoResponse | null> {
+  route(): Promise<LogtoResponse | null> {
+    return this.isAuthRoute ? this.#route(this.path, this.server.routes) : notAnAuthRoute;
+  }
+
+  /**
+   * Whether the path is one of the auth routes, which {@link route} answers (synchronous, so adapters
+   * skip the `await` for every other request).
+   */
+  get isAuthRoute(): boolean {
     const { routes } = this.server;
-    const path = this.url.pathname;
+    const { path } = this;
+    return (
+      path === routes.signIn ||
+      path === routes.signUp ||
+      path === routes.callback ||
+      path === routes.signOut ||
+      path === routes.backchannelLogout
+    );
+  }
+
+  async #route(path: string, routes: LogtoRoutes): Promise<LogtoResponse | null> {
     const isGet = this.method === 'GET' || this.method === 'HEAD';
     try {
       if (isGet && (path === routes.signIn || path === routes.signUp))
@@ -293,7 +367,11 @@ export class LogtoRequest {
       );
     }
     try {
-      const token = await readLogoutToken(this.input.contentType, this.input.body);
+      const { contentType } = this.input;
+      const token = await readLogoutToken(
+        typeof contentType === 'function' ? contentType() : contentType,
+        this.input.body,
+      );
       if (token instanceof LogoutTokenError) return answer(backchannelError(400, token.message));
       const { sid, sub } = await this.client.verifyLogoutToken(token);
       await store.deleteSessions({ sid, sub });

@@ -3,6 +3,7 @@ import { applySetCookies, nextCookieHeader } from '../../test/cookieJar.ts';
 import { ConfigError, StorageError } from '../errors.ts';
 import { CookieSessions, type CookieSessionsConfig } from './CookieSessions.ts';
 import { parseCookieHeader } from './cookieHeader.ts';
+import { nativeCrypto } from './nativeCrypto.ts';
 
 const secretA = `${'a'.repeat(16)}secret-number-one-0123456789`;
 const secretB = `${'b'.repeat(16)}secret-number-two-0123456789`;
@@ -366,9 +367,17 @@ describe('CookieSessions cookie attributes', () => {
 });
 
 describe('CookieSessions decrypt cache', () => {
+  /** Counts AES-GCM decryptions on whichever path this runtime takes (`node:crypto` or Web Crypto). */
+  const spyOnDecrypt = () => {
+    const native = nativeCrypto();
+    return native === null
+      ? vi.spyOn(globalThis.crypto.subtle, 'decrypt')
+      : vi.spyOn(native, 'decryptAesGcm');
+  };
+
   it('decrypts an unchanged cookie once, then serves the same string without decrypting', async () => {
     const { cookie } = await request(sessions(), '', (s) => s.set('session', sized(3000)));
-    const decrypt = vi.spyOn(globalThis.crypto.subtle, 'decrypt');
+    const decrypt = spyOnDecrypt();
     const reader = sessions();
     const first = await read(reader, cookie);
     expect(decrypt).toHaveBeenCalledTimes(1);
@@ -381,7 +390,7 @@ describe('CookieSessions decrypt cache', () => {
   it('does not decrypt what the same instance just wrote', async () => {
     const instance = sessions();
     const { cookie } = await request(instance, '', (s) => s.set('session', 'v'));
-    const decrypt = vi.spyOn(globalThis.crypto.subtle, 'decrypt');
+    const decrypt = spyOnDecrypt();
     expect(await read(instance, cookie)).toBe('v');
     expect(decrypt).not.toHaveBeenCalled();
   });
@@ -443,5 +452,39 @@ describe('parseCookieHeader', () => {
       ['c', 'q'],
       ['d', ''],
     ]);
+  });
+});
+
+describe('CookieSession.peek (the synchronous fast path)', () => {
+  it('answers only what get() would: a decrypted cookie, a pending write, or no cookie', async () => {
+    const writer = sessions();
+    const { cookie } = await request(writer, '', (s) => s.set('session', sized(3000)));
+    // Another instance has decrypted nothing yet: not at hand, get() decrypts.
+    const reader = sessions();
+    const first = reader.open(cookie, { secure: true });
+    expect(first.peek?.('session')).toBeUndefined();
+    expect(await first.get('session')).toBe(sized(3000));
+    // Now it is, in this request and the next ones, and agrees with get().
+    const second = reader.open(cookie, { secure: true });
+    expect(second.peek?.('session')).toBe(sized(3000));
+    expect(await second.get('session')).toBe(sized(3000));
+    // No cookie reads as null; a pending write as the written value; other keys as get() does.
+    const fresh = reader.open('', { secure: true });
+    expect(fresh.peek?.('session')).toBeNull();
+    await fresh.set('session', 'written');
+    expect(fresh.peek?.('session')).toBe('written');
+    expect(fresh.peek?.('not-a-session-key')).toBeNull();
+  });
+
+  it('never answers for a cookie that is not authentic', async () => {
+    const reader = sessions();
+    const { cookie } = await request(reader, '', (s) => s.set('session', 'v'));
+    const tampered = withCookie(cookie, 'logto_session', (value) => `${value.slice(0, -2)}AA`);
+    const session = reader.open(tampered, { secure: true });
+    expect(session.peek?.('session')).toBeUndefined();
+    expect(await session.get('session')).toBeNull();
+    // A value sealed by another secret is not at hand either, even when its bytes were once cached.
+    const other = sessions({ secrets: secretB });
+    expect(other.open(cookie, { secure: true }).peek?.('session')).toBeUndefined();
   });
 });

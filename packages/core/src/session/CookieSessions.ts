@@ -20,7 +20,7 @@ import {
   RequestCookieSession,
   type SessionSealer,
 } from './RequestCookieSession.ts';
-import { deriveSealingKey, seal, unseal } from './sealing.ts';
+import { deriveSealingKey, type SealingKey, seal, unseal } from './sealing.ts';
 import { type ResolvedSessionConfig, resolveSessionConfig } from './sessionConfig.ts';
 
 /** How {@link CookieSessions} names, encrypts, sizes and ages its cookies. */
@@ -74,7 +74,7 @@ export class CookieSessions {
   readonly #decrypted = new DecryptCache(decryptCacheCapacity);
   /** The `Set-Cookie` attribute strings, without and with Secure, built once. */
   readonly #attributes: readonly [CookieAttributeStrings, CookieAttributeStrings];
-  #keys: Promise<readonly CryptoKey[]> | undefined;
+  #keys: Promise<readonly SealingKey[]> | undefined;
   #warned = false;
   readonly #sealer: SessionSealer;
 
@@ -85,6 +85,7 @@ export class CookieSessions {
       config: this.#config,
       seal: (plaintext, name) => this.#seal(plaintext, name),
       unseal: (sealed, name) => this.#unseal(sealed, name),
+      unsealed: (sealed, name) => this.#decrypted.get(sealed, name),
       fitBudget: (value, name, attributes, cookies) => this.#fitBudget(value, name, attributes, cookies),
     };
     const attributesOf = (secure: boolean): CookieAttributeStrings => {
@@ -116,7 +117,7 @@ export class CookieSessions {
   }
 
   /** Every secret's key, derived once; a failed derivation is retried on the next call. */
-  #derivedKeys(): Promise<readonly CryptoKey[]> {
+  #derivedKeys(): Promise<readonly SealingKey[]> {
     if (this.#keys === undefined) {
       const keys = Promise.all(this.#config.secrets.map(deriveSealingKey));
       this.#keys = keys;

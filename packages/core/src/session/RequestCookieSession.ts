@@ -17,6 +17,8 @@ export interface SessionSealer {
   seal(plaintext: string, name: string): Promise<string>;
   /** Decrypts a value bound to `name`; `null` when it is not authentic. */
   unseal(sealed: string, name: string): Promise<string | null>;
+  /** The plaintext of a value bound to `name` when it was decrypted (or sealed) before; else `undefined`. */
+  unsealed(sealed: string, name: string): string | undefined;
   /**
    * The cookies of a session over the chunk budget, written without cached access tokens (see
    * `cookieBudget.ts`), and reports it; the given cookies when nothing smaller fits better.
@@ -59,9 +61,11 @@ export class RequestCookieSession implements CookieSession {
   readonly #sealer: SessionSealer;
   readonly #cookieHeader: string | null | undefined;
   #parsed: ReadonlyMap<string, string> | undefined;
-  readonly #writes = new Map<string, PendingWrite>();
-  readonly #reads = new Map<string, Promise<string | null>>();
+  // Both made on first use: most requests write nothing and read one key.
+  #writes: Map<string, PendingWrite> | undefined;
+  #reads: Map<string, Promise<string | null>> | undefined;
   readonly #attributes: CookieAttributeStrings;
+  #sessionTarget: Target | undefined;
 
   constructor(
     sealer: SessionSealer,
@@ -79,19 +83,30 @@ export class RequestCookieSession implements CookieSession {
     return this.#parsed;
   }
 
-  async get(key: string): Promise<string | null> {
+  // Not `async`: the read's own promise is returned, so a cached read costs no extra promise or tick.
+  get(key: string): Promise<string | null> {
     const target = this.#target(key);
-    if (target === null) return null;
-    const write = this.#writes.get(target.cookie);
-    if (write !== undefined) return write.key === key ? write.value : null;
+    if (target === null) return Promise.resolve(null);
+    const write = this.#writes?.get(target.cookie);
+    if (write !== undefined) return Promise.resolve(write.key === key ? write.value : null);
+    this.#reads ??= new Map();
     let read = this.#reads.get(key);
     if (read === undefined) {
       const sealed = joinCookies(this.#incoming, target.cookie);
       read = sealed === null ? Promise.resolve(null) : this.#sealer.unseal(sealed, target.boundTo);
       this.#reads.set(key, read);
-      read.catch(() => this.#reads.delete(key));
+      read.catch(() => this.#reads?.delete(key));
     }
     return read;
+  }
+
+  peek(key: string): string | null | undefined {
+    const target = this.#target(key);
+    if (target === null) return null;
+    const write = this.#writes?.get(target.cookie);
+    if (write !== undefined) return write.key === key ? write.value : null;
+    const sealed = joinCookies(this.#incoming, target.cookie);
+    return sealed === null ? null : this.#sealer.unsealed(sealed, target.boundTo);
   }
 
   async set(key: string, value: string): Promise<void> {
@@ -110,20 +125,22 @@ export class RequestCookieSession implements CookieSession {
     }
     const attributes = target.isSession ? this.#attributes.session : this.#attributes.transaction;
     const write: PendingWrite = { key, value, attributes };
-    this.#writes.set(target.cookie, write);
+    this.#writes ??= new Map();
+    const writes = this.#writes;
+    writes.set(target.cookie, write);
     let sealed: string;
     try {
       sealed = await this.#sealer.seal(value, target.boundTo);
     } catch (error) {
-      if (this.#writes.get(target.cookie) === write) this.#writes.delete(target.cookie);
+      if (writes.get(target.cookie) === write) writes.delete(target.cookie);
       throw error;
     }
-    if (this.#writes.get(target.cookie) !== write) return; // a later write replaced this one
+    if (writes.get(target.cookie) !== write) return; // a later write replaced this one
     let cookies = splitIntoCookies(target.cookie, sealed, attributes, this.#sealer.config.maxCookieBytes);
     if (target.isSession && cookies.length > this.#sealer.config.chunkBudget) {
       // This request keeps reading the full value; only the cookie leaves cached access tokens out.
       cookies = await this.#sealer.fitBudget(value, target.boundTo, attributes, cookies);
-      if (this.#writes.get(target.cookie) !== write) return;
+      if (writes.get(target.cookie) !== write) return;
     }
     write.cookies = cookies;
   }
@@ -131,11 +148,18 @@ export class RequestCookieSession implements CookieSession {
   async delete(key: string): Promise<void> {
     const target = this.#target(key);
     if (target === null) return;
-    this.#writes.set(target.cookie, { key, value: null, attributes: this.#attributes.expired, cookies: [] });
+    this.#writes ??= new Map();
+    this.#writes.set(target.cookie, {
+      key,
+      value: null,
+      attributes: this.#attributes.expired,
+      cookies: [],
+    });
   }
 
   setCookieHeaders(): string[] {
     const headers: string[] = [];
+    if (this.#writes === undefined) return headers;
     for (const [cookie, write] of this.#writes) {
       if (write.cookies === undefined) {
         throw new StorageError({
@@ -158,8 +182,11 @@ export class RequestCookieSession implements CookieSession {
   /** The cookie a storage key lives in; `null` for keys a cookie session does not keep. */
   #target(key: string): Target | null {
     const { cookieName } = this.#sealer.config;
-    if (key === sessionKey) return { cookie: cookieName, boundTo: cookieName, isSession: true };
-    if (!key.startsWith(transactionPrefix)) return null;
+    if (key === sessionKey) {
+      this.#sessionTarget ??= { cookie: cookieName, boundTo: cookieName, isSession: true };
+      return this.#sessionTarget;
+    }
+    if (typeof key !== 'string' || !key.startsWith(transactionPrefix)) return null;
     const state = key.slice(transactionPrefix.length);
     if (!base64url.test(state)) return null;
     // The cookie name keeps 16 characters (96 bits) of state; the value is bound to all of it.

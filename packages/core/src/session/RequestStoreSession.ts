@@ -11,7 +11,7 @@ import { readSessionRecord } from '../runtime/sessionRecord.ts';
 import type { CookieSession } from './CookieSessions.ts';
 import { cookieNamesOf } from './chunking.ts';
 import { serializeAttributes, serializeSetCookie } from './cookieHeader.ts';
-import { newSessionId, signSessionId, verifySessionId } from './sessionId.ts';
+import { newSessionId, type VerifiedSessionId } from './sessionId.ts';
 import type { SessionStore } from './sessionStore.ts';
 
 /** What a request-bound store session needs from its {@link StoreSessions}. */
@@ -20,8 +20,10 @@ export interface StoreSessionContext {
   readonly cookieName: string;
   readonly path: string;
   readonly maxAgeSeconds: number;
-  /** Every secret's signing key, the current one first. */
-  keys(): Promise<readonly CryptoKey[]>;
+  /** The id in a session cookie value, if the value is authentic, and the index of the secret that signed it. */
+  verify(value: string): Promise<VerifiedSessionId | null>;
+  /** The session cookie value for `id`, signed under the current secret. */
+  sign(id: string): Promise<string>;
 }
 
 // The keys of runtime/sessionRecord.ts (`sessionKey`, `transactionKey`).
@@ -56,16 +58,11 @@ export class RequestStoreSession implements CookieSession {
     this.#id ??= (async () => {
       const value = this.#incoming.get(this.#context.cookieName);
       if (value === undefined) return null;
-      const verified = await verifySessionId(await this.#context.keys(), this.#context.cookieName, value);
-      if (verified && verified.keyIndex > 0) this.#cookie ??= await this.#sign(verified.id);
+      const verified = await this.#context.verify(value);
+      if (verified && verified.keyIndex > 0) this.#cookie ??= await this.#context.sign(verified.id);
       return verified?.id ?? null;
     })();
     return this.#id;
-  }
-
-  async #sign(id: string): Promise<string> {
-    const [key] = await this.#context.keys();
-    return signSessionId(key!, this.#context.cookieName, id);
   }
 
   /** Moves this request to a fresh id and sends it to the browser. */
@@ -73,7 +70,7 @@ export class RequestStoreSession implements CookieSession {
     const id = newSessionId();
     this.#id = Promise.resolve(id);
     this.#deleted = false;
-    this.#cookie = await this.#sign(id);
+    this.#cookie = await this.#context.sign(id);
     return id;
   }
 
@@ -146,7 +143,7 @@ export class RequestStoreSession implements CookieSession {
     id ??= await this.#newId();
     await store.writeSession(id, value);
     // Renews the cookie's Max-Age with the store entry's TTL.
-    if (this.#cookie === undefined || this.#cookie === 'expire') this.#cookie = await this.#sign(id);
+    if (this.#cookie === undefined || this.#cookie === 'expire') this.#cookie = await this.#context.sign(id);
   }
 
   async #setTransaction(state: string, value: string): Promise<void> {
@@ -192,7 +189,7 @@ export class RequestStoreSession implements CookieSession {
       await store.linkPrevious(id, previous);
       await store.deleteSession(previous);
       this.#id = Promise.resolve(id);
-      this.#cookie = await this.#sign(id);
+      this.#cookie = await this.#context.sign(id);
     } finally {
       this.#pendingWrites--;
     }

@@ -15,9 +15,16 @@ import { ConfigError } from '../errors.ts';
 import { claimsOf, readSessionRecord } from '../runtime/sessionRecord.ts';
 import type { CookieSession } from './CookieSessions.ts';
 import { parseCookieHeader } from './cookieHeader.ts';
+import { LruCache } from './LruCache.ts';
 import { RequestStoreSession, type StoreSessionContext } from './RequestStoreSession.ts';
 import { resolveSessionConfig } from './sessionConfig.ts';
-import { deriveSigningKey } from './sessionId.ts';
+import {
+  deriveSigningKey,
+  type SigningKey,
+  signSessionId,
+  type VerifiedSessionId,
+  verifySessionId,
+} from './sessionId.ts';
 import { SessionStore } from './sessionStore.ts';
 
 /** How {@link StoreSessions} names and signs its cookie and keeps sessions in the store. */
@@ -50,6 +57,9 @@ export interface SessionSelector {
   readonly sid?: string;
   readonly sub?: string;
 }
+
+/** Cookie values verified (or signed) per instance: enough for every active user of a busy server process. */
+const verifiedCapacity = 10_000;
 
 const invalid = (message: string) => new ConfigError({ reason: 'InvalidOption', message });
 
@@ -123,7 +133,14 @@ export class StoreSessions {
   readonly #store: SessionStore;
   readonly #context: StoreSessionContext;
   readonly #secrets: readonly string[];
-  #keys: Promise<readonly CryptoKey[]> | undefined;
+  #keys: Promise<readonly SigningKey[]> | undefined;
+  /**
+   * Cookie values already found authentic (or signed) by this instance, by the whole value: a hit is
+   * byte-for-byte a value verified before under the same keys and cookie name (both fixed per
+   * instance), so an unchanged cookie skips the HMAC and nothing weaker is checked. Failures are
+   * never kept, so forged values cannot push out real ones.
+   */
+  readonly #verified = new LruCache<VerifiedSessionId>(verifiedCapacity);
 
   /** Validates `config` once; throws `ConfigError('InvalidOption')` saying what to fix. */
   constructor(config: StoreSessionsConfig) {
@@ -141,7 +158,8 @@ export class StoreSessions {
       cookieName: resolved.cookieName,
       path: resolved.path,
       maxAgeSeconds: resolved.maxAgeSeconds,
-      keys: () => this.#derivedKeys(),
+      verify: (value) => this.#verify(value),
+      sign: (id) => this.#sign(id),
     };
   }
 
@@ -193,8 +211,24 @@ export class StoreSessions {
     return deleted;
   }
 
+  async #verify(value: string): Promise<VerifiedSessionId | null> {
+    const cached = this.#verified.get(value);
+    if (cached !== undefined) return cached;
+    const verified = await verifySessionId(await this.#derivedKeys(), this.#context.cookieName, value);
+    if (verified !== null) this.#verified.set(value, verified);
+    return verified;
+  }
+
+  async #sign(id: string): Promise<string> {
+    const [key] = await this.#derivedKeys();
+    const value = await signSessionId(key!, this.#context.cookieName, id);
+    // The browser sends this exact value back with its next request: it needs no HMAC then.
+    this.#verified.set(value, { id, keyIndex: 0 });
+    return value;
+  }
+
   /** Every secret's signing key, derived once; a failed derivation is retried on the next call. */
-  #derivedKeys(): Promise<readonly CryptoKey[]> {
+  #derivedKeys(): Promise<readonly SigningKey[]> {
     if (this.#keys === undefined) {
       const keys = Promise.all(this.#secrets.map(deriveSigningKey));
       this.#keys = keys;

@@ -3,49 +3,68 @@
  * logical cookie name as additional data so a value cannot be replayed under another name.
  * Format: `v1.` + base64url(12-byte IV ‖ ciphertext ‖ 16-byte tag).
  *
+ * Where the runtime lends its `node:crypto` the work is done synchronously there (see
+ * `nativeCrypto.ts`), else with Web Crypto; both give and accept the same bytes.
+ *
  * @see https://www.rfc-editor.org/rfc/rfc5869 (HKDF)
  * @see https://nvlpubs.nist.gov/nistpubs/Legacy/SP/nistspecialpublication800-38d.pdf (GCM)
  * @module
  */
 import { decodeBase64Url, encodeBase64Url } from '../oidc/base64url.ts';
+import { DerivedKey, nativeCrypto } from './nativeCrypto.ts';
 
 const version = 'v1.';
 const ivLength = 12;
 const tagLength = 16;
 const encoder = new TextEncoder();
 const decoder = new TextDecoder('utf-8', { fatal: true });
+const salt = encoder.encode('logto-machine cookie session');
+const info = encoder.encode('aes-256-gcm v1');
 
 const subtle = () => globalThis.crypto.subtle;
 
+/** An AES-256-GCM key for {@link seal} and {@link unseal}, from {@link deriveSealingKey}; opaque. */
+export type SealingKey = DerivedKey<'aes-256-gcm'>;
+
 /** Derives the AES-256-GCM key for one secret (HKDF-SHA256, fixed salt and info). */
-export const deriveSealingKey = async (secret: string): Promise<CryptoKey> => {
+export const deriveSealingKey = async (secret: string): Promise<SealingKey> => {
+  const native = nativeCrypto();
+  if (native !== null) {
+    return new DerivedKey('aes-256-gcm', {
+      native,
+      bytes: native.hkdfSha256(encoder.encode(secret), salt, info, 32),
+    });
+  }
   const material = await subtle().importKey('raw', encoder.encode(secret), 'HKDF', false, ['deriveKey']);
-  return subtle().deriveKey(
-    {
-      name: 'HKDF',
-      hash: 'SHA-256',
-      salt: encoder.encode('logto-machine cookie session'),
-      info: encoder.encode('aes-256-gcm v1'),
-    },
+  const web = await subtle().deriveKey(
+    { name: 'HKDF', hash: 'SHA-256', salt, info },
     material,
     { name: 'AES-GCM', length: 256 },
     false,
     ['encrypt', 'decrypt'],
   );
+  return new DerivedKey('aes-256-gcm', { native: null, web });
 };
 
 /** Encrypts `plaintext` under `key`, bound to `name`; returns the `v1.` string. */
-export const seal = async (key: CryptoKey, plaintext: string, name: string): Promise<string> => {
+export const seal = async (key: SealingKey, plaintext: string, name: string): Promise<string> => {
+  const material = DerivedKey.materialOf(key);
   const iv = globalThis.crypto.getRandomValues(new Uint8Array(ivLength));
-  const ciphertext = await subtle().encrypt(
-    { name: 'AES-GCM', iv, additionalData: encoder.encode(name) },
-    key,
-    encoder.encode(plaintext),
-  );
+  const additionalData = encoder.encode(name);
+  const ciphertext =
+    material.native === null
+      ? new Uint8Array(
+          await subtle().encrypt(
+            { name: 'AES-GCM', iv, additionalData },
+            material.web,
+            encoder.encode(plaintext),
+          ),
+        )
+      : material.native.encryptAesGcm(material.bytes, iv, encoder.encode(plaintext), additionalData);
   const sealed = new Uint8Array(ivLength + ciphertext.byteLength);
   sealed.set(iv);
-  sealed.set(new Uint8Array(ciphertext), ivLength);
-  return version + encodeBase64Url(sealed);
+  sealed.set(ciphertext, ivLength);
+  return version + (material.native?.encodeBase64Url(sealed) ?? encodeBase64Url(sealed));
 };
 
 /**
@@ -53,21 +72,30 @@ export const seal = async (key: CryptoKey, plaintext: string, name: string): Pro
  * Anything malformed, tampered with, bound to another name or under no known key is `null`.
  */
 export const unseal = async (
-  keys: readonly CryptoKey[],
+  keys: readonly SealingKey[],
   sealed: string,
   name: string,
 ): Promise<string | null> => {
   if (!sealed.startsWith(version)) return null;
-  // decodeBase64Url always allocates a fresh (non-shared) buffer.
-  const bytes = decodeBase64Url(sealed.slice(version.length)) as Uint8Array<ArrayBuffer> | null;
+  const body = sealed.slice(version.length);
+  const native = nativeCrypto();
+  // Both decoders refuse the same strings and give the same bytes; the shared one allocates a fresh
+  // (non-shared) buffer, as Web Crypto wants.
+  const bytes = (
+    native === null ? decodeBase64Url(body) : native.decodeBase64Url(body)
+  ) as Uint8Array<ArrayBuffer> | null;
   if (bytes === null || bytes.length < ivLength + tagLength) return null;
   const iv = bytes.subarray(0, ivLength);
   const data = bytes.subarray(ivLength);
   const additionalData = encoder.encode(name);
   for (const key of keys) {
+    const material = DerivedKey.materialOf(key);
     try {
-      const plaintext = await subtle().decrypt({ name: 'AES-GCM', iv, additionalData }, key, data);
-      return decoder.decode(plaintext);
+      const plaintext =
+        material.native === null
+          ? await subtle().decrypt({ name: 'AES-GCM', iv, additionalData }, material.web, data)
+          : material.native.decryptAesGcm(material.bytes, iv, data, additionalData);
+      if (plaintext !== null) return decoder.decode(plaintext);
     } catch {
       // Not this key (or not authentic): try the next secret.
     }

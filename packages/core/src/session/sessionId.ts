@@ -1,16 +1,20 @@
 /**
  * Session ids for server-side sessions: 256 random bits, sent to the browser as `<id>.<mac>` where
  * the MAC is HMAC-SHA256 over the cookie name and the id, under a key derived from a secret with
- * HKDF-SHA256. A forged, altered or unsigned id never reaches the store.
+ * HKDF-SHA256. A forged, altered or unsigned id never reaches the store. Where the runtime lends its
+ * `node:crypto` the MAC is computed synchronously there (see `nativeCrypto.ts`), else with Web Crypto.
  *
  * @see https://www.rfc-editor.org/rfc/rfc2104 (HMAC)
  * @see https://www.rfc-editor.org/rfc/rfc5869 (HKDF)
  * @module
  */
 import { decodeBase64Url, encodeBase64Url } from '../oidc/base64url.ts';
+import { DerivedKey, nativeCrypto } from './nativeCrypto.ts';
 
 const encoder = new TextEncoder();
 const subtle = () => globalThis.crypto.subtle;
+const salt = encoder.encode('logto-machine store session');
+const info = encoder.encode('hmac-sha256 session id v1');
 /** 32 random bytes, base64url: 43 characters. */
 const idPattern = /^[A-Za-z0-9_-]{43}$/;
 
@@ -18,25 +22,41 @@ const idPattern = /^[A-Za-z0-9_-]{43}$/;
 export const newSessionId = (): string =>
   encodeBase64Url(globalThis.crypto.getRandomValues(new Uint8Array(32)));
 
+/** An HMAC-SHA256 key for session ids, from {@link deriveSigningKey}; opaque. */
+export type SigningKey = DerivedKey<'hmac-sha256'>;
+
+/** A session id read from an authentic cookie value, and the index of the key that signed it (0 is the current secret). */
+export interface VerifiedSessionId {
+  readonly id: string;
+  readonly keyIndex: number;
+}
+
 /** Derives the HMAC-SHA256 key for one secret (HKDF-SHA256; distinct from the cookie sealing key). */
-export const deriveSigningKey = async (secret: string): Promise<CryptoKey> => {
+export const deriveSigningKey = async (secret: string): Promise<SigningKey> => {
+  const native = nativeCrypto();
+  if (native !== null) {
+    return new DerivedKey('hmac-sha256', {
+      native,
+      bytes: native.hkdfSha256(encoder.encode(secret), salt, info, 32),
+    });
+  }
   const material = await subtle().importKey('raw', encoder.encode(secret), 'HKDF', false, ['deriveKey']);
-  return subtle().deriveKey(
-    {
-      name: 'HKDF',
-      hash: 'SHA-256',
-      salt: encoder.encode('logto-machine store session'),
-      info: encoder.encode('hmac-sha256 session id v1'),
-    },
+  const web = await subtle().deriveKey(
+    { name: 'HKDF', hash: 'SHA-256', salt, info },
     material,
     { name: 'HMAC', hash: 'SHA-256', length: 256 },
     false,
     ['sign'],
   );
+  return new DerivedKey('hmac-sha256', { native: null, web });
 };
 
-const mac = async (key: CryptoKey, cookieName: string, id: string) =>
-  new Uint8Array(await subtle().sign('HMAC', key, encoder.encode(`${cookieName}=${id}`)));
+const mac = async (key: SigningKey, cookieName: string, id: string): Promise<Uint8Array> => {
+  const material = DerivedKey.materialOf(key);
+  const message = `${cookieName}=${id}`;
+  if (material.native !== null) return material.native.hmacSha256(material.bytes, message);
+  return new Uint8Array(await subtle().sign('HMAC', material.web, encoder.encode(message)));
+};
 
 /** Equal bytes, in time that depends only on the length (which is public: always 32 here). */
 const constantTimeEqual = (a: Uint8Array, b: Uint8Array): boolean => {
@@ -47,7 +67,7 @@ const constantTimeEqual = (a: Uint8Array, b: Uint8Array): boolean => {
 };
 
 /** The cookie value for `id`: `<id>.<base64url HMAC>`, bound to `cookieName`. */
-export const signSessionId = async (key: CryptoKey, cookieName: string, id: string): Promise<string> =>
+export const signSessionId = async (key: SigningKey, cookieName: string, id: string): Promise<string> =>
   `${id}.${encodeBase64Url(await mac(key, cookieName, id))}`;
 
 /**
@@ -55,10 +75,10 @@ export const signSessionId = async (key: CryptoKey, cookieName: string, id: stri
  * `null` for anything malformed, unsigned or signed under no known key.
  */
 export const verifySessionId = async (
-  keys: readonly CryptoKey[],
+  keys: readonly SigningKey[],
   cookieName: string,
   value: string,
-): Promise<{ id: string; keyIndex: number } | null> => {
+): Promise<VerifiedSessionId | null> => {
   const dot = value.indexOf('.');
   const id = value.slice(0, dot);
   if (dot === -1 || !idPattern.test(id)) return null;

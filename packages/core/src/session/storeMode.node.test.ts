@@ -97,8 +97,9 @@ describe('LogtoServer in store mode', () => {
   it('answers requests that carry a session with 503 while the store is down, and loses nothing', async () => {
     const browser = new ServerBrowser(server);
     await browser.signIn();
-    const getItem = store.getItem;
+    const { getItem, getItemRaw } = store;
     store.getItem = () => Promise.reject(new Error('ECONNREFUSED'));
+    store.getItemRaw = () => Promise.reject(new Error('ECONNREFUSED'));
     try {
       const request = server.open({
         url: 'http://127.0.0.1:4999/api/me',
@@ -113,7 +114,7 @@ describe('LogtoServer in store mode', () => {
       const anonymous = server.open({ url: 'http://127.0.0.1:4999/', method: 'GET', cookie: '' });
       expect(await anonymous.client.isAuthenticated()).toBe(false);
     } finally {
-      store.getItem = getItem;
+      Object.assign(store, { getItem, getItemRaw });
     }
     expect((await browser.request('/', (client) => client.isAuthenticated())).value).toBe(true);
   });

@@ -1,0 +1,63 @@
+import { describe, expect, it, vi } from 'vitest';
+import { LogtoServer } from './LogtoServer.ts';
+
+const server = new LogtoServer({
+  endpoint: 'https://tenant.example',
+  appId: 'app-1',
+  appSecret: 'secret-1',
+  session: { secrets: ['a-session-secret-of-at-least-32-characters'] },
+});
+
+describe('LogtoServer.open', () => {
+  it('asks the lazy inputs nothing for an app request that needs no answer', async () => {
+    const api = vi.fn(() => true);
+    const contentType = vi.fn(() => 'text/plain');
+    const request = server.open({
+      url: 'http://app.example/me?x=1',
+      method: 'get',
+      cookie: null,
+      api,
+      contentType,
+    });
+    expect(await request.route()).toBeNull();
+    expect(await request.client.isAuthenticated()).toBe(false);
+    expect([api, contentType].map((called) => called.mock.calls.length)).toEqual([0, 0]);
+    expect(request.path).toBe('/me');
+    expect(request.url.search).toBe('?x=1');
+    expect(request.method).toBe('GET');
+  });
+
+  it('asks the API rule once, when an answer depends on it', async () => {
+    const api = vi.fn(() => true);
+    const request = server.open({ url: 'http://app.example/api/data', method: 'GET', cookie: null, api });
+    expect((await request.requireAuth())?.status).toBe(401);
+    expect(request.failure(new Error('boom')).kind).toBe('json');
+    expect(api).toHaveBeenCalledTimes(1);
+  });
+
+  it('routes by the parsed path when the raw one is not plain', async () => {
+    const request = server.open({ url: 'http://app.example/x/../sign-in', method: 'GET', cookie: null });
+    expect(request.path).toBe('/sign-in');
+    // The sign-in route answers (here with an error page: the provider cannot be reached).
+    expect(await request.route()).not.toBeNull();
+  });
+
+  it('sets Secure cookies by the request origin, per origin', async () => {
+    for (const [url, secure] of [
+      ['https://app.example/sign-in', true],
+      ['http://app.example/sign-in', false],
+      ['HTTPS://APP.example/sign-in', true],
+    ] as const) {
+      const request = server.open({ url, method: 'GET', cookie: null });
+      await request.session.set('session', '{}');
+      const [cookie, ...others] = request.setCookieHeaders();
+      expect(others).toEqual([]);
+      expect(cookie?.includes('; Secure')).toBe(secure);
+    }
+  });
+
+  it('throws a TypeError for a URL that is not one (adapters answer 400)', () => {
+    for (const url of ['http://host:99999/', 'http://ho st/', '/relative', 'http://[::1/'])
+      expect(() => server.open({ url, method: 'GET', cookie: null })).toThrow(TypeError);
+  });
+});

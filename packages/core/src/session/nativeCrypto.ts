@@ -1,0 +1,241 @@
+/**
+ * The synchronous crypto fast path of sessions. In Node a Web Crypto call costs 20–80 µs of CPU (a
+ * thread-pool hop and its promises) where `node:crypto` does the same work in 2–5 µs, inline. So where
+ * the runtime lends its `node:crypto` through `process.getBuiltinModule` (Node ≥ 20.16, Bun, Deno,
+ * workerd with `nodejs_compat`), sessions use it; elsewhere they use Web Crypto.
+ *
+ * The core imports no `node:` module (bundles for Web-standard runtimes must not break): the lookup
+ * happens at run time, typed by the few members used here. Both paths produce the same bytes, so a
+ * value sealed or signed on one opens on the other; a known-answer check at detection keeps a runtime
+ * whose `node:crypto` is partial or different on Web Crypto.
+ *
+ * @module
+ */
+
+/** The members of `node:crypto`'s `Cipher` used here. */
+interface NodeCipher {
+  setAAD(data: Uint8Array): unknown;
+  update(data: Uint8Array): Uint8Array;
+  final(): Uint8Array;
+  getAuthTag(): Uint8Array;
+}
+
+/** The members of `node:crypto`'s `Decipher` used here. */
+interface NodeDecipher {
+  setAAD(data: Uint8Array): unknown;
+  setAuthTag(tag: Uint8Array): unknown;
+  update(data: Uint8Array): Uint8Array;
+  final(): Uint8Array;
+}
+
+/** The members of `node:crypto` used here. */
+interface NodeCryptoModule {
+  hkdfSync(
+    digest: 'sha256',
+    key: Uint8Array,
+    salt: Uint8Array,
+    info: Uint8Array,
+    length: number,
+  ): ArrayBuffer;
+  createCipheriv(
+    algorithm: 'aes-256-gcm',
+    key: Uint8Array,
+    iv: Uint8Array,
+    options: { authTagLength: number },
+  ): NodeCipher;
+  createDecipheriv(
+    algorithm: 'aes-256-gcm',
+    key: Uint8Array,
+    iv: Uint8Array,
+    options: { authTagLength: number },
+  ): NodeDecipher;
+  createHmac(algorithm: 'sha256', key: Uint8Array): { update(data: string): { digest(): Uint8Array } };
+}
+
+/** The members of `node:buffer` used here. */
+interface NodeBufferModule {
+  Buffer: {
+    from(text: string, encoding: 'base64url'): Uint8Array;
+    from(
+      buffer: ArrayBufferLike,
+      byteOffset: number,
+      length: number,
+    ): { toString(encoding: 'base64url'): string };
+  };
+}
+
+/** Synchronous HKDF, AES-256-GCM, HMAC-SHA256 and base64url, with the results Web Crypto gives. */
+export interface NativeCrypto {
+  /** HKDF-SHA256 output of `length` bytes, as Web Crypto's HKDF `deriveKey`/`deriveBits` gives. */
+  hkdfSha256(secret: Uint8Array, salt: Uint8Array, info: Uint8Array, length: number): Uint8Array;
+  /** AES-256-GCM encryption: ciphertext ‖ 16-byte tag, as Web Crypto's `encrypt` returns. */
+  encryptAesGcm(
+    key: Uint8Array,
+    iv: Uint8Array,
+    plaintext: Uint8Array,
+    additionalData: Uint8Array,
+  ): Uint8Array;
+  /** AES-256-GCM decryption of ciphertext ‖ 16-byte tag; `null` when it is not authentic. */
+  decryptAesGcm(
+    key: Uint8Array,
+    iv: Uint8Array,
+    sealed: Uint8Array,
+    additionalData: Uint8Array,
+  ): Uint8Array | null;
+  /** HMAC-SHA256 of the UTF-8 bytes of `message`. */
+  hmacSha256(key: Uint8Array, message: string): Uint8Array;
+  /** Unpadded base64url, as `oidc/base64url.ts` encodes. */
+  encodeBase64Url(bytes: Uint8Array): string;
+  /** Base64url to bytes, refusing exactly what `oidc/base64url.ts` refuses (`null`). */
+  decodeBase64Url(text: string): Uint8Array | null;
+}
+
+const tagLength = 16;
+const base64UrlPattern = /^[A-Za-z0-9_-]*={0,2}$/;
+
+const adapt = (crypto: NodeCryptoModule, { Buffer }: NodeBufferModule): NativeCrypto => ({
+  hkdfSha256: (secret, salt, info, length) =>
+    new Uint8Array(crypto.hkdfSync('sha256', secret, salt, info, length)),
+  encryptAesGcm: (key, iv, plaintext, additionalData) => {
+    const cipher = crypto.createCipheriv('aes-256-gcm', key, iv, { authTagLength: tagLength });
+    cipher.setAAD(additionalData);
+    const head = cipher.update(plaintext);
+    const tail = cipher.final();
+    const tag = cipher.getAuthTag();
+    const sealed = new Uint8Array(head.length + tail.length + tag.length);
+    sealed.set(head);
+    sealed.set(tail, head.length);
+    sealed.set(tag, head.length + tail.length);
+    return sealed;
+  },
+  decryptAesGcm: (key, iv, sealed, additionalData) => {
+    if (sealed.length < tagLength) return null;
+    try {
+      const decipher = crypto.createDecipheriv('aes-256-gcm', key, iv, { authTagLength: tagLength });
+      decipher.setAAD(additionalData);
+      decipher.setAuthTag(sealed.subarray(sealed.length - tagLength));
+      const head = decipher.update(sealed.subarray(0, sealed.length - tagLength));
+      // `final` checks the tag: nothing decrypted is returned before it has passed.
+      const tail = decipher.final();
+      if (tail.length === 0) return head;
+      const plaintext = new Uint8Array(head.length + tail.length);
+      plaintext.set(head);
+      plaintext.set(tail, head.length);
+      return plaintext;
+    } catch {
+      return null;
+    }
+  },
+  hmacSha256: (key, message) => crypto.createHmac('sha256', key).update(message).digest(),
+  encodeBase64Url: (bytes) =>
+    Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength).toString('base64url'),
+  decodeBase64Url: (text) => {
+    // Buffer skips characters it does not know; the shared decoder refuses them, and so must this one.
+    if (!base64UrlPattern.test(text)) return null;
+    const unpadded = text.endsWith('=') ? text.replace(/=+$/, '') : text;
+    return unpadded.length % 4 === 1 ? null : Buffer.from(unpadded, 'base64url');
+  },
+});
+
+const encoder = new TextEncoder();
+
+/**
+ * Known answers, computed with Web Crypto: HKDF("self-test", "salt", "info") → key; AES-256-GCM of
+ * "plaintext" under key, a zero IV and AAD "name"; HMAC-SHA256 of "name=id" under key.
+ */
+const known = {
+  key: 'tAPVHCn5eUB2GdhNU1Bt3UcSdVj0cXvERT2vHpOJWzs',
+  sealed: 'RNiuX6k9O1WityqAXLQG5XyHuQRweUtyQA',
+  mac: 'wc6ihaZwe4qV658adPmH6cvpBERQGA-JPF5bCubaG1k',
+};
+
+/** Whether `native` gives the bytes Web Crypto gives, and refuses a forged tag. */
+const passesSelfTest = (native: NativeCrypto): boolean => {
+  const key = native.hkdfSha256(
+    encoder.encode('self-test'),
+    encoder.encode('salt'),
+    encoder.encode('info'),
+    32,
+  );
+  const iv = new Uint8Array(12);
+  const name = encoder.encode('name');
+  const sealed = native.encryptAesGcm(key, iv, encoder.encode('plaintext'), name);
+  const forged = sealed.slice();
+  forged[forged.length - 1]! ^= 1;
+  return (
+    native.encodeBase64Url(key) === known.key &&
+    native.encodeBase64Url(sealed) === known.sealed &&
+    native.encodeBase64Url(native.hmacSha256(key, 'name=id')) === known.mac &&
+    native.decryptAesGcm(key, iv, sealed, name) !== null &&
+    native.decryptAesGcm(key, iv, forged, name) === null
+  );
+};
+
+const detect = (): NativeCrypto | null => {
+  const global = globalThis as {
+    EdgeRuntime?: unknown;
+    process?: { getBuiltinModule?: (id: string) => unknown };
+  };
+  // Vercel's Edge Runtime promises Web APIs only, and its emulations run inside Node (vitest's
+  // `edge-runtime` environment keeps Node's `process`): keep to Web Crypto there, as on a Worker.
+  if (typeof global.EdgeRuntime === 'string') return null;
+  try {
+    const { process } = global;
+    const crypto = process?.getBuiltinModule?.('node:crypto') as NodeCryptoModule | undefined;
+    const buffer = process?.getBuiltinModule?.('node:buffer') as NodeBufferModule | undefined;
+    if (crypto === undefined || buffer === undefined) return null;
+    const native = adapt(crypto, buffer);
+    return passesSelfTest(native) ? native : null;
+  } catch {
+    // A runtime that lists `node:crypto` but lacks one of these functions: Web Crypto does it all.
+    return null;
+  }
+};
+
+let detected: NativeCrypto | null | undefined;
+let enabled = true;
+
+/** The runtime's synchronous crypto, or `null` where there is none (Web Crypto then). Detected once. */
+export const nativeCrypto = (): NativeCrypto | null => {
+  if (!enabled) return null;
+  if (detected === undefined) detected = detect();
+  return detected;
+};
+
+/**
+ * For tests: `false` makes keys derived from now on use Web Crypto even where `node:crypto` exists;
+ * `true` detects afresh. Keys already derived keep their path.
+ */
+export const useNativeCrypto = (enable: boolean): void => {
+  enabled = enable;
+  detected = undefined;
+};
+
+/** What a {@link DerivedKey} holds: raw bytes for the native path, or a non-extractable `CryptoKey`. */
+export type KeyMaterial =
+  | { readonly native: NativeCrypto; readonly bytes: Uint8Array }
+  | { readonly native: null; readonly web: CryptoKey };
+
+/**
+ * A key derived from a session secret, for one `use`. Opaque: the material sits in a private field,
+ * so a log line or `JSON.stringify` of anything holding the key never shows its bytes (as with a
+ * non-extractable `CryptoKey`); only the module that derived it reads it, through {@link DerivedKey.materialOf}.
+ */
+export class DerivedKey<Use extends string> {
+  /** What the key is for (a sealing key is never taken for a signing key). */
+  readonly use: Use;
+  /** Which path its operations take. */
+  readonly path: 'native' | 'web';
+  readonly #material: KeyMaterial;
+
+  constructor(use: Use, material: KeyMaterial) {
+    this.use = use;
+    this.path = material.native === null ? 'web' : 'native';
+    this.#material = material;
+  }
+
+  /** The key's material, for the module that derived it. */
+  static materialOf(key: DerivedKey<string>): KeyMaterial {
+    return key.#material;
+  }
+}
