@@ -58,10 +58,16 @@ describe('LogtoClient signed out', () => {
   it('reads a session the storage has at hand (peek) without calling get, and calls get otherwise', async () => {
     const calls: string[] = [];
     const storage = (atHand: boolean) => ({
-      get: async (key: string) => (calls.push(`get ${key}`), null),
+      get: async (key: string) => {
+        calls.push(`get ${key}`);
+        return null;
+      },
       set: async () => {},
       delete: async () => {},
-      peek: (key: string) => (calls.push(`peek ${key}`), atHand ? null : undefined),
+      peek: (key: string) => {
+        calls.push(`peek ${key}`);
+        return atHand ? null : undefined;
+      },
     });
     expect(await new LogtoClient(config, { storage: storage(true) }).isAuthenticated()).toBe(false);
     expect(calls).toEqual(['peek session']);

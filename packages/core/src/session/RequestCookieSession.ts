@@ -7,7 +7,7 @@
 import { StorageError } from '../errors.ts';
 import type { CookieSession } from './CookieSessions.ts';
 import { type CookiePair, cookieNamesOf, joinCookies, splitIntoCookies } from './chunking.ts';
-import { parseCookieHeader, serializeSetCookie } from './cookieHeader.ts';
+import { findCookie, parseCookieHeader, serializeSetCookie } from './cookieHeader.ts';
 import type { ResolvedSessionConfig } from './sessionConfig.ts';
 
 /** What a request-bound session needs from its {@link CookieSessions}. */
@@ -66,6 +66,8 @@ export class RequestCookieSession implements CookieSession {
   #reads: Map<string, Promise<string | null>> | undefined;
   readonly #attributes: CookieAttributeStrings;
   #sessionTarget: Target | undefined;
+  /** The session cookie's plaintext once {@link peek} found it; `undefined` while unknown. */
+  #sessionAtHand: string | null | undefined;
 
   constructor(
     sealer: SessionSealer,
@@ -83,6 +85,10 @@ export class RequestCookieSession implements CookieSession {
     return this.#parsed;
   }
 
+  /** One request cookie: from the parsed map when there is one, else found in the header directly. */
+  readonly #cookie = (name: string): string | undefined =>
+    this.#parsed === undefined ? findCookie(this.#cookieHeader, name) : this.#parsed.get(name);
+
   // Not `async`: the read's own promise is returned, so a cached read costs no extra promise or tick.
   get(key: string): Promise<string | null> {
     const target = this.#target(key);
@@ -92,7 +98,7 @@ export class RequestCookieSession implements CookieSession {
     this.#reads ??= new Map();
     let read = this.#reads.get(key);
     if (read === undefined) {
-      const sealed = joinCookies(this.#incoming, target.cookie);
+      const sealed = joinCookies(this.#cookie, target.cookie);
       read = sealed === null ? Promise.resolve(null) : this.#sealer.unseal(sealed, target.boundTo);
       this.#reads.set(key, read);
       read.catch(() => this.#reads?.delete(key));
@@ -105,8 +111,13 @@ export class RequestCookieSession implements CookieSession {
     if (target === null) return null;
     const write = this.#writes?.get(target.cookie);
     if (write !== undefined) return write.key === key ? write.value : null;
-    const sealed = joinCookies(this.#incoming, target.cookie);
-    return sealed === null ? null : this.#sealer.unsealed(sealed, target.boundTo);
+    // The request's cookies never change, so once known the session cookie's value is kept (writes,
+    // checked above, take precedence); a request often reads the session several times.
+    if (target.isSession && this.#sessionAtHand !== undefined) return this.#sessionAtHand;
+    const sealed = joinCookies(this.#cookie, target.cookie);
+    const value = sealed === null ? null : this.#sealer.unsealed(sealed, target.boundTo);
+    if (target.isSession) this.#sessionAtHand = value;
+    return value;
   }
 
   async set(key: string, value: string): Promise<void> {

@@ -43,14 +43,19 @@ export const cookieNamesOf = (cookies: ReadonlyMap<string, string>, name: string
 };
 
 /**
- * The value of the logical cookie `name`: its chunks `.0`, `.1`, … joined up to the first gap when
+ * The value of the logical cookie `name` (from a map of cookies, or a function that finds one): its chunks `.0`, `.1`, … joined up to the first gap when
  * `<name>.0` is present, else `<name>` itself; `null` when neither is.
  */
-export const joinCookies = (cookies: ReadonlyMap<string, string>, name: string): string | null => {
-  if (!cookies.has(chunkName(name, 0))) return cookies.get(name) ?? null;
-  const parts: string[] = [];
-  for (let index = 0; ; index++) {
-    const part = cookies.get(chunkName(name, index));
+export const joinCookies = (
+  cookies: ReadonlyMap<string, string> | ((name: string) => string | undefined),
+  name: string,
+): string | null => {
+  const cookie = typeof cookies === 'function' ? cookies : (other: string) => cookies.get(other);
+  const first = cookie(chunkName(name, 0));
+  if (first === undefined) return cookie(name) ?? null;
+  const parts: string[] = [first];
+  for (let index = 1; ; index++) {
+    const part = cookie(chunkName(name, index));
     if (part === undefined) return parts.join('');
     parts.push(part);
   }

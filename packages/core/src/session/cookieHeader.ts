@@ -32,6 +32,32 @@ export const parseCookieHeader = (header: string | null | undefined): ReadonlyMa
   return cookies;
 };
 
+/**
+ * The value of the cookie `name` in a `Cookie` header, exactly as {@link parseCookieHeader} reads it
+ * (first of duplicates, trimmed, quotes dropped), without building the whole map: a request's auth
+ * usually needs one cookie of a header that may hold many.
+ */
+export const findCookie = (header: string | null | undefined, name: string): string | undefined => {
+  // Names are trimmed when read, so one with surrounding whitespace never matches.
+  if (typeof header !== 'string' || name === '' || name.trim() !== name) return undefined;
+  for (let start = 0; start < header.length; ) {
+    let end = header.indexOf(';', start);
+    if (end === -1) end = header.length;
+    const equals = header.indexOf('=', start);
+    // A pair whose name could be `name` once trimmed: at least as long, and containing it.
+    if (equals !== -1 && equals < end && equals - start >= name.length) {
+      const candidate = header.slice(start, equals);
+      if (candidate === name || (candidate.includes(name) && candidate.trim() === name)) {
+        let value = header.slice(equals + 1, end).trim();
+        if (value.length >= 2 && value.startsWith('"') && value.endsWith('"')) value = value.slice(1, -1);
+        return value;
+      }
+    }
+    start = end + 1;
+  }
+  return undefined;
+};
+
 /** The attributes every session cookie carries. */
 export interface CookieAttributes {
   readonly path: string;
