@@ -239,3 +239,33 @@ export class DerivedKey<Use extends string> {
     return key.#material;
   }
 }
+
+/**
+ * Derives the 256-bit key for `use` from a session secret with HKDF-SHA256 (`salt`, `info`): raw
+ * bytes on the native path, else a non-extractable Web Crypto key for `algorithm` and `usages`. Both
+ * paths derive the same bytes.
+ */
+export const deriveKey = async <Use extends string>(
+  use: Use,
+  secret: string,
+  hkdf: { readonly salt: Uint8Array<ArrayBuffer>; readonly info: Uint8Array<ArrayBuffer> },
+  web: { readonly algorithm: AesKeyGenParams | HmacKeyGenParams; readonly usages: KeyUsage[] },
+): Promise<DerivedKey<Use>> => {
+  const native = nativeCrypto();
+  if (native !== null) {
+    return new DerivedKey(use, {
+      native,
+      bytes: native.hkdfSha256(encoder.encode(secret), hkdf.salt, hkdf.info, 32),
+    });
+  }
+  const subtle = globalThis.crypto.subtle;
+  const material = await subtle.importKey('raw', encoder.encode(secret), 'HKDF', false, ['deriveKey']);
+  const key = await subtle.deriveKey(
+    { name: 'HKDF', hash: 'SHA-256', ...hkdf },
+    material,
+    web.algorithm,
+    false,
+    web.usages,
+  );
+  return new DerivedKey(use, { native: null, web: key });
+};

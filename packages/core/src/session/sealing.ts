@@ -11,7 +11,7 @@
  * @module
  */
 import { decodeBase64Url, encodeBase64Url } from '../oidc/base64url.ts';
-import { DerivedKey, nativeCrypto } from './nativeCrypto.ts';
+import { DerivedKey, deriveKey, nativeCrypto } from './nativeCrypto.ts';
 
 const version = 'v1.';
 const ivLength = 12;
@@ -27,24 +27,13 @@ const subtle = () => globalThis.crypto.subtle;
 export type SealingKey = DerivedKey<'aes-256-gcm'>;
 
 /** Derives the AES-256-GCM key for one secret (HKDF-SHA256, fixed salt and info). */
-export const deriveSealingKey = async (secret: string): Promise<SealingKey> => {
-  const native = nativeCrypto();
-  if (native !== null) {
-    return new DerivedKey('aes-256-gcm', {
-      native,
-      bytes: native.hkdfSha256(encoder.encode(secret), salt, info, 32),
-    });
-  }
-  const material = await subtle().importKey('raw', encoder.encode(secret), 'HKDF', false, ['deriveKey']);
-  const web = await subtle().deriveKey(
-    { name: 'HKDF', hash: 'SHA-256', salt, info },
-    material,
-    { name: 'AES-GCM', length: 256 },
-    false,
-    ['encrypt', 'decrypt'],
+export const deriveSealingKey = (secret: string): Promise<SealingKey> =>
+  deriveKey(
+    'aes-256-gcm',
+    secret,
+    { salt, info },
+    { algorithm: { name: 'AES-GCM', length: 256 }, usages: ['encrypt', 'decrypt'] },
   );
-  return new DerivedKey('aes-256-gcm', { native: null, web });
-};
 
 /** Encrypts `plaintext` under `key`, bound to `name`; returns the `v1.` string. */
 export const seal = async (key: SealingKey, plaintext: string, name: string): Promise<string> => {

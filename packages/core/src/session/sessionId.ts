@@ -9,7 +9,7 @@
  * @module
  */
 import { decodeBase64Url, encodeBase64Url } from '../oidc/base64url.ts';
-import { DerivedKey, nativeCrypto } from './nativeCrypto.ts';
+import { DerivedKey, deriveKey } from './nativeCrypto.ts';
 
 const encoder = new TextEncoder();
 const subtle = () => globalThis.crypto.subtle;
@@ -32,24 +32,13 @@ export interface VerifiedSessionId {
 }
 
 /** Derives the HMAC-SHA256 key for one secret (HKDF-SHA256; distinct from the cookie sealing key). */
-export const deriveSigningKey = async (secret: string): Promise<SigningKey> => {
-  const native = nativeCrypto();
-  if (native !== null) {
-    return new DerivedKey('hmac-sha256', {
-      native,
-      bytes: native.hkdfSha256(encoder.encode(secret), salt, info, 32),
-    });
-  }
-  const material = await subtle().importKey('raw', encoder.encode(secret), 'HKDF', false, ['deriveKey']);
-  const web = await subtle().deriveKey(
-    { name: 'HKDF', hash: 'SHA-256', salt, info },
-    material,
-    { name: 'HMAC', hash: 'SHA-256', length: 256 },
-    false,
-    ['sign'],
+export const deriveSigningKey = (secret: string): Promise<SigningKey> =>
+  deriveKey(
+    'hmac-sha256',
+    secret,
+    { salt, info },
+    { algorithm: { name: 'HMAC', hash: 'SHA-256', length: 256 }, usages: ['sign'] },
   );
-  return new DerivedKey('hmac-sha256', { native: null, web });
-};
 
 const mac = async (key: SigningKey, cookieName: string, id: string): Promise<Uint8Array> => {
   const material = DerivedKey.materialOf(key);
