@@ -210,6 +210,17 @@ describe('logto middleware on Koa', () => {
     expect(status).toBe(400);
   });
 
+  it('does not answer a configuration error as a bad Host (a __Host- cookie over http is the app’s to fix)', async () => {
+    const app = new Koa<LogtoState>();
+    const seen: unknown[] = [];
+    app.on('error', (error) => seen.push(error));
+    const config = configFor(ops.provider);
+    app.use(logto({ ...config, session: { ...config.session, cookieName: '__Host-session' } }));
+    const browser = await open(app);
+    expect((await browser.get('/')).status).toBe(500);
+    expect(seen).toEqual([expect.objectContaining({ _tag: 'ConfigError' })]);
+  });
+
   it('lets other errors reach the app’s error handling, with the session cookies kept', async () => {
     const app = new Koa<LogtoState>();
     const seen: unknown[] = [];

@@ -147,21 +147,23 @@ export const logto = (
   const isApi = options.isApiRequest ?? isApiRequest;
   return async (ctx, next) => {
     const url = requestUrl(ctx);
-    let request: LogtoRequest;
+    let request: LogtoRequest | undefined;
     try {
-      if (!url) throw new TypeError('no Host header');
-      request = server.open({
-        url,
-        method: ctx.method,
-        cookie: ctx.get('cookie'),
-        api: () => isApi(ctx),
-        contentType: () => ctx.get('content-type'),
-        body: () => readBody(ctx),
-      });
-    } catch {
-      // `open` throws only when the Host header and request target do not make a URL.
-      return ctx.throw(400, 'Bad Host header or request target.');
+      if (url) {
+        request = server.open({
+          url,
+          method: ctx.method,
+          cookie: ctx.get('cookie'),
+          api: () => isApi(ctx),
+          contentType: () => ctx.get('content-type'),
+          body: () => readBody(ctx),
+        });
+      }
+    } catch (error) {
+      // A TypeError: the Host header and request target do not make a URL. Anything else is the app's.
+      if (!(error instanceof TypeError)) throw error;
     }
+    if (!request) return ctx.throw(400, 'Bad Host header or request target.');
     const routed = request.isAuthRoute ? await request.route() : null;
     if (routed) {
       appendCookies(ctx, routed.setCookie);
