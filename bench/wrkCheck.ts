@@ -52,7 +52,7 @@ try {
       for (const server of servers) load(server.url, 2);
       const rates: number[][] = group.map(() => []);
       for (let round = 0; round < rounds; round++) {
-        servers.forEach((server, index) => rates[index]!.push(load(server.url, 4)));
+        for (const [index, server] of servers.entries()) rates[index]!.push(load(server.url, 4));
       }
       for (const [index, name] of group.entries()) {
         const ratios = rates[index]!.map((rate, round) => rate / rates[0]![round]!);
