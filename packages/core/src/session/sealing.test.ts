@@ -1,5 +1,6 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import { decodeBase64Url, encodeBase64Url } from '../oidc/base64url.ts';
+import { bothCryptoPaths, cryptoPaths, deriveOn } from './cryptoPaths.testing.ts';
 import { nativeCrypto, useNativeCrypto } from './nativeCrypto.ts';
 import { deriveSealingKey, type SealingKey, seal, unseal } from './sealing.ts';
 
@@ -10,18 +11,8 @@ const plaintext = '{"v":1,"state":"authenticated","name":"Zoë 👩🏽‍💻"}
 
 afterEach(() => useNativeCrypto(true));
 
-/** Keys on each path this runtime has: Web Crypto everywhere, `node:crypto` where it is lent. */
-const paths: [label: string, native: boolean][] = [['Web Crypto', false]];
-if (nativeCrypto() !== null) paths.push(['node:crypto', true]);
-
-const keyOn = async (native: boolean, from = secret): Promise<SealingKey> => {
-  useNativeCrypto(native);
-  try {
-    return await deriveSealingKey(from);
-  } finally {
-    useNativeCrypto(true);
-  }
-};
+const keyOn = (native: boolean, from = secret): Promise<SealingKey> =>
+  deriveOn(deriveSealingKey, native, from);
 
 /** Every way to alter a sealed value: each byte of IV, ciphertext and tag flipped, and truncations. */
 const tampered = (sealed: string): string[] => {
@@ -49,7 +40,7 @@ const tampered = (sealed: string): string[] => {
   return variants;
 };
 
-describe.each(paths)('sealing on %s', (_, native) => {
+describe.each(cryptoPaths)('sealing on %s', (_, native) => {
   it('opens what it sealed, under the same name only', async () => {
     const key = await keyOn(native);
     expect(key.path).toBe(native ? 'native' : 'web');
@@ -83,8 +74,7 @@ describe.each(paths)('sealing on %s', (_, native) => {
   });
 });
 
-// Only where both paths exist (Node, Bun, Deno); an empty table adds no test elsewhere.
-describe.each(paths.length === 2 ? [['node:crypto', 'Web Crypto']] : [])('%s and %s', () => {
+describe.each(bothCryptoPaths)('%s and %s', () => {
   it('derives the same key: what one path seals, the other opens', async () => {
     const [native, web] = [await keyOn(true), await keyOn(false)];
     expect([native.path, web.path]).toEqual(['native', 'web']);

@@ -1,5 +1,6 @@
 import { afterEach, describe, expect, it } from 'vitest';
-import { nativeCrypto, useNativeCrypto } from './nativeCrypto.ts';
+import { bothCryptoPaths, cryptoPaths, deriveOn } from './cryptoPaths.testing.ts';
+import { useNativeCrypto } from './nativeCrypto.ts';
 import {
   deriveSigningKey,
   newSessionId,
@@ -14,18 +15,8 @@ const cookieName = 'logto_session';
 
 afterEach(() => useNativeCrypto(true));
 
-/** Keys on each path this runtime has: Web Crypto everywhere, `node:crypto` where it is lent. */
-const paths: [label: string, native: boolean][] = [['Web Crypto', false]];
-if (nativeCrypto() !== null) paths.push(['node:crypto', true]);
-
-const keyOn = async (native: boolean, from = secret): Promise<SigningKey> => {
-  useNativeCrypto(native);
-  try {
-    return await deriveSigningKey(from);
-  } finally {
-    useNativeCrypto(true);
-  }
-};
+const keyOn = (native: boolean, from = secret): Promise<SigningKey> =>
+  deriveOn(deriveSigningKey, native, from);
 
 const alphabet = 'ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_';
 
@@ -56,7 +47,7 @@ const tampered = (value: string): string[] => {
   return [...variants];
 };
 
-describe.each(paths)('session ids on %s', (_, native) => {
+describe.each(cryptoPaths)('session ids on %s', (_, native) => {
   it('verifies what it signed, under the same cookie name only', async () => {
     const key = await keyOn(native);
     expect(key.path).toBe(native ? 'native' : 'web');
@@ -84,8 +75,7 @@ describe.each(paths)('session ids on %s', (_, native) => {
   });
 });
 
-// Only where both paths exist (Node, Bun, Deno); an empty table adds no test elsewhere.
-describe.each(paths.length === 2 ? [['node:crypto', 'Web Crypto']] : [])('%s and %s', () => {
+describe.each(bothCryptoPaths)('%s and %s', () => {
   it('signs the same bytes on both paths, and refuses exactly what Web Crypto refuses', async () => {
     const [native, web] = [await keyOn(true), await keyOn(false)];
     const id = newSessionId();
