@@ -164,74 +164,115 @@ const measureGroup = async (
     OIDC_CLIENT_SECRET: 'demo-app-secret',
     OIDC_SCOPES: 'openid profile email offline_access',
   };
-  const servers: ServerProcess[] = [];
-  const cookies: (string[] | undefined)[] = [];
+  // Every contender runs as several processes, measured in turn: two processes of the same server
+  // differ by up to a tenth in throughput (where their memory happens to lie, not what they run), so
+  // one process per contender would make a ratio depend on luck.
+  const instances = smoke ? 1 : 3;
+  /** The processes of each contender. */
+  const servers: ServerProcess[][] = [];
+  /** The sessions each process is sent (undefined: no Cookie header). */
+  const cookies: (string[] | undefined)[][] = [];
   try {
     for (const contender of group.contenders) {
-      const server = await startServer(contender.label, serverBundle(contender.server), {
-        env: { ...env, ...contender.env },
-        cpu: 0,
-        execArgv:
-          settings.profile && contender.ours ? ['--cpu-prof', `--cpu-prof-dir=${outDir}/profiles`] : [],
-      });
-      servers.push(server);
-      if (!contender.signInPath) {
-        cookies.push(undefined);
-        continue;
-      }
-      const cookie = await signIn(server.url, contender.signInPath);
-      const sessions = contender.sessions ? await distinctSessions(cookie, contender.sessions) : [cookie];
-      for (const session of [sessions[0]!, sessions.at(-1)!]) {
-        const { status, body } = await fetchWith(`${server.url}/me`, session);
-        if (status !== 200 || body !== 'user_demo') {
-          throw new Error(`${contender.label}: a signed-in request answered ${status} ${body.slice(0, 200)}`);
+      const own: ServerProcess[] = [];
+      const ownCookies: (string[] | undefined)[] = [];
+      servers.push(own);
+      cookies.push(ownCookies);
+      let distinct: string[] | undefined;
+      for (let instance = 0; instance < instances; instance += 1) {
+        const server = await startServer(contender.label, serverBundle(contender.server), {
+          env: { ...env, ...contender.env },
+          cpu: 0,
+          execArgv:
+            settings.profile && contender.ours ? ['--cpu-prof', `--cpu-prof-dir=${outDir}/profiles`] : [],
+        });
+        own.push(server);
+        if (contender.signInPath) {
+          // A sign-in on each process (store-mode sessions live in one process's memory); the distinct
+          // cookie sessions open on any process with the secret, so they are sealed once.
+          const cookie = await signIn(server.url, contender.signInPath);
+          if (contender.sessions) distinct ??= await distinctSessions(cookie, contender.sessions);
+          const sessions = distinct ?? [cookie];
+          for (const session of [sessions[0]!, sessions.at(-1)!]) {
+            const { status, body } = await fetchWith(`${server.url}/me`, session);
+            if (status !== 200 || body !== 'user_demo') {
+              throw new Error(
+                `${contender.label}: a signed-in request answered ${status} ${body.slice(0, 200)}`,
+              );
+            }
+          }
+          ownCookies.push(sessions);
+        } else {
+          ownCookies.push(undefined);
         }
+        // Only the server being measured runs: the others are paused, so that none of them does work
+        // of its own (such as a GC once it is idle) on the core the measured one has.
+        server.pause();
       }
-      cookies.push(sessions);
     }
     for (const [index, contender] of group.contenders.entries()) {
       if (contender.cookieOf === undefined) continue;
       const source = group.contenders.findIndex(({ label }) => label === contender.cookieOf);
-      if (cookies[source] === undefined)
-        throw new Error(`${contender.label}: no cookie of ${contender.cookieOf}`);
-      cookies[index] = cookies[source];
+      const sessions = cookies[source]?.[0];
+      if (sessions === undefined) throw new Error(`${contender.label}: no cookie of ${contender.cookieOf}`);
+      cookies[index] = cookies[index]!.map(() => sessions);
     }
 
     const connections = 16;
     const warmupSeconds = smoke ? 0.5 : 3;
-    const rounds = smoke ? 1 : 4;
-    const seconds = smoke ? 0.5 : 4;
-    const amounts: number[] = [];
-    for (const [index, server] of servers.entries()) {
+    const rounds = smoke ? 1 : 6;
+    const seconds = smoke ? 0.5 : 3;
+    /** Requests per run, from each process's warm-up rate. */
+    const amounts: number[][] = [];
+    for (const [index, own] of servers.entries()) {
       log(`  warm-up ${group.contenders[index]!.label}`);
-      const warm = await runLoad(`${server.url}/me`, {
-        seconds: warmupSeconds,
-        connections,
-        ...(cookies[index] ? { cookies: cookies[index] } : {}),
-      });
-      amounts.push(Math.max(200, Math.round(warm.requestsPerSecond * seconds)));
+      const ownAmounts: number[] = [];
+      amounts.push(ownAmounts);
+      for (const [instance, server] of own.entries()) {
+        server.resume();
+        const sessions = cookies[index]![instance];
+        const warm = await runLoad(`${server.url}/me`, {
+          seconds: warmupSeconds,
+          connections,
+          ...(sessions ? { cookies: sessions } : {}),
+        });
+        server.pause();
+        ownAmounts.push(Math.max(200, Math.round(warm.requestsPerSecond * seconds)));
+      }
     }
     await sleep(300);
 
     const runs: Run[][] = group.contenders.map(() => []);
+    const count = group.contenders.length;
     for (let round = 0; round < rounds; round += 1) {
-      for (const [index, server] of servers.entries()) {
+      // Each round in another order (rotated, and reversed every other round), so that no contender is
+      // always measured first, last, or right after the same one; and on the next of its processes.
+      const instance = round % instances;
+      for (let step = 0; step < count; step += 1) {
+        const position = (round + step) % count;
+        const index = round % 2 === 0 ? position : count - 1 - position;
+        const server = servers[index]![instance]!;
         const contender = group.contenders[index]!;
+        const sessions = cookies[index]![instance];
+        const amount = amounts[index]![instance]!;
+        server.resume();
+        await sleep(100);
         const before = await server.stats();
         const result = await runLoad(`${server.url}/me`, {
-          amount: amounts[index]!,
+          amount,
           connections,
-          ...(cookies[index] ? { cookies: cookies[index] } : {}),
+          ...(sessions ? { cookies: sessions } : {}),
         });
         const after = await server.stats();
+        server.pause();
         const counted = after.authenticated - before.authenticated;
-        const ok = result.notOk === 0 && result.ok === amounts[index] && counted === result.ok;
+        const ok = result.notOk === 0 && result.ok === amount && counted === result.ok;
         if (!ok || round === 0) {
           checks.push(
             check(
               `${group.framework}: ${contender.label} — every request authenticated (round ${round + 1})`,
               ok,
-              `${result.ok} 2xx of ${amounts[index]} sent, ${result.notOk} other/errors, handler counted ${counted}`,
+              `${result.ok} 2xx of ${amount} sent, ${result.notOk} other/errors, handler counted ${counted}`,
             ),
           );
         }
@@ -243,7 +284,7 @@ const measureGroup = async (
           cpuMicrosPerRequest: (after.cpuMicros - before.cpuMicros) / Math.max(1, result.ok),
         });
         log(
-          `  round ${round + 1}: ${contender.label}: ${fmt(result.requestsPerSecond)} req/s, p50 ${fmt(result.p50Ms)} ms`,
+          `  round ${round + 1}: ${contender.label} (process ${instance + 1}): ${fmt(result.requestsPerSecond)} req/s, p50 ${fmt(result.p50Ms)} ms`,
         );
       }
     }
@@ -284,7 +325,7 @@ const measureGroup = async (
     for (const todo of group.todo ?? []) rows.push([todo, ...Array<string>(8).fill('–')]);
     return { caption: group.framework, rows };
   } finally {
-    for (const server of servers) await server.stop();
+    for (const server of servers.flat()) await server.stop();
   }
 };
 
@@ -312,8 +353,10 @@ export const authenticatedRequest: Scenario = async (settings) => {
     title: '1. Authenticated request, valid session',
     intro:
       'GET /me answering the signed-in user’s `sub` (the bare routes answer a constant). Each server its own ' +
-      'process; 16 connections from autocannon in the runner process; warm-up, then 4 interleaved rounds of ' +
-      '~4 s each; medians over rounds; “× bare” is req/s over the bare route’s in the same round. CPU µs/req ' +
+      'process; 16 connections from autocannon in the runner process; each contender runs as 3 processes (two ' +
+      'processes of one server differ by up to a tenth, by where their memory lies), each warmed up; then 6 ' +
+      'interleaved rounds of ~3 s, each on the next process of every contender, in an order rotated and ' +
+      'reversed from round to round, the processes not being measured paused (SIGSTOP); medians over rounds; “× bare” is req/s over the bare route’s in the same round. CPU µs/req ' +
       'is process.cpuUsage() of the server process (all its threads) over the requests it served. ' +
       'Sessions: one real sign-in each through the server, replayed; the “2,000 sessions” row re-seals that ' +
       'session 2,000 times as distinct plaintexts and rotates over them, so every request misses the ' +

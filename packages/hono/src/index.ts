@@ -13,7 +13,7 @@ import {
   LogtoServer,
   type LogtoServerConfig,
 } from '@logto-machine/core';
-import type { Context, MiddlewareHandler } from 'hono';
+import type { Context, MiddlewareHandler, Next } from 'hono';
 import type { ContentfulStatusCode } from 'hono/utils/http-status';
 
 // The types of this package's own API (its parameter, its context variables), so apps need not import core.
@@ -92,7 +92,9 @@ const appendCookies = (c: Context, cookies: readonly string[]) => {
 export const logto = (config: LogtoServerConfig, options: LogtoMiddlewareOptions = {}): MiddlewareHandler => {
   const server = new LogtoServer(config);
   const isApi = options.isApiRequest ?? isApiRequest;
-  return async (c, next) => {
+  // Not `async`: most requests are for the app, and chaining on `next()` spares each of them a
+  // promise and a tick of their own (Hono awaits what a middleware returns).
+  return (c, next) => {
     const request = server.open({
       url: c.req.url,
       method: c.req.method,
@@ -101,19 +103,34 @@ export const logto = (config: LogtoServerConfig, options: LogtoMiddlewareOptions
       contentType: () => c.req.header('content-type'),
       body: () => c.req.text(),
     });
-    const routed = request.isAuthRoute ? await request.route() : null;
-    if (routed) {
-      appendCookies(c, routed.setCookie);
-      return send(c, routed);
-    }
-    c.set('logto', request.client);
-    c.set('logtoRequest', request);
-    await next();
+    if (request.isAuthRoute) return answerAuthRoute(c, next, request);
+    return handOver(c, next, request);
+  };
+};
+
+/** An auth route: the core's answer, or the app's route when the core leaves it to the app. */
+const answerAuthRoute = async (
+  c: Context,
+  next: Next,
+  request: LogtoRequest,
+): Promise<Response | undefined> => {
+  const routed = await request.route();
+  if (!routed) return handOver(c, next, request);
+  appendCookies(c, routed.setCookie);
+  return send(c, routed);
+};
+
+/** Runs the app's handlers with the request's client, then answers SDK errors and writes the session cookies. */
+const handOver = (c: Context, next: Next, request: LogtoRequest): Promise<undefined> => {
+  c.set('logto', request.client);
+  c.set('logtoRequest', request);
+  return next().then(() => {
     // Hono catches what handlers throw and hands it to `app.onError`; SDK errors get their own answer.
     // (`c.error` is tested first: most requests have none, and the class check is not free.)
     if (c.error !== undefined && isLogtoMachineError(c.error)) c.res = send(c, request.failure(c.error));
     appendCookies(c, request.setCookieHeaders());
-  };
+    return undefined;
+  });
 };
 
 /** Options of {@link requireAuth}. */

@@ -14,7 +14,7 @@ import {
   LogtoServer,
   type LogtoServerConfig,
 } from '@logto-machine/core';
-import type { Context, Middleware, ParameterizedContext } from 'koa';
+import type { Context, Middleware, Next, ParameterizedContext } from 'koa';
 
 export type {
   LogtoClient,
@@ -66,9 +66,10 @@ export const isApiRequest = (ctx: Context): boolean => {
  * Checked by `LogtoServer.open`, which throws when it is not a URL.
  */
 const requestUrl = (ctx: ParameterizedContext): string | undefined => {
-  const host = ctx.get('host') || ctx.get(':authority');
+  const { headers } = ctx.req;
+  const host = headers.host || headers[':authority'];
   const protocol = (ctx.req.socket as Partial<TLSSocket>).encrypted ? 'https' : 'http';
-  return host ? `${protocol}://${host}${ctx.originalUrl}` : undefined;
+  return typeof host === 'string' && host !== '' ? `${protocol}://${host}${ctx.originalUrl}` : undefined;
 };
 
 /** A core answer as the Koa response (cookies aside: {@link logto} appends them on the way out). */
@@ -145,17 +146,20 @@ export const logto = (
 ): Middleware<LogtoState> => {
   const server = new LogtoServer(config);
   const isApi = options.isApiRequest ?? isApiRequest;
-  return async (ctx, next) => {
+  // Not `async`: most requests are for the app, and chaining on `next()` spares each of them a
+  // promise and a tick of their own (Koa awaits what a middleware returns).
+  return (ctx, next) => {
+    const { headers } = ctx.req;
     const url = requestUrl(ctx);
     let request: LogtoRequest | undefined;
     try {
       if (url) {
         request = server.open({
           url,
-          method: ctx.method,
-          cookie: ctx.get('cookie'),
+          method: ctx.req.method ?? 'GET',
+          cookie: headers.cookie,
           api: () => isApi(ctx),
-          contentType: () => ctx.get('content-type'),
+          contentType: () => headers['content-type'],
           body: () => readBody(ctx),
         });
       }
@@ -164,23 +168,42 @@ export const logto = (
       if (!(error instanceof TypeError)) throw error;
     }
     if (!request) return ctx.throw(400, 'Bad Host header or request target.');
-    const routed = request.isAuthRoute ? await request.route() : null;
-    if (routed) {
-      appendCookies(ctx, routed.setCookie);
-      return send(ctx, routed);
-    }
-    ctx.state.logto = request.client;
-    ctx.state.logtoRequest = request;
-    try {
-      await next();
-    } catch (error) {
-      if (!isLogtoMachineError(error)) throw error;
-      send(ctx, request.failure(error));
-    } finally {
-      // Also before another error goes up, for the app's error handler to keep (Koa's own drops headers).
-      appendCookies(ctx, request.setCookieHeaders());
-    }
+    if (request.isAuthRoute) return answerAuthRoute(ctx, next, request);
+    return handOver(ctx, next, request);
   };
+};
+
+/** An auth route: the core's answer, or the app's route when the core leaves it to the app. */
+const answerAuthRoute = async (ctx: ParameterizedContext<LogtoState>, next: Next, request: LogtoRequest) => {
+  const routed = await request.route();
+  if (!routed) return handOver(ctx, next, request);
+  appendCookies(ctx, routed.setCookie);
+  return send(ctx, routed);
+};
+
+/**
+ * Runs the rest of the app with the request's client, then answers SDK errors and appends the
+ * session cookies, also before another error goes up (for the app's error handler to keep: Koa's
+ * own drops headers).
+ */
+const handOver = (
+  ctx: ParameterizedContext<LogtoState>,
+  next: Next,
+  request: LogtoRequest,
+): Promise<void> => {
+  ctx.state.logto = request.client;
+  ctx.state.logtoRequest = request;
+  return next().then(
+    () => appendCookies(ctx, request.setCookieHeaders()),
+    (error: unknown) => {
+      try {
+        if (!isLogtoMachineError(error)) throw error;
+        send(ctx, request.failure(error));
+      } finally {
+        appendCookies(ctx, request.setCookieHeaders());
+      }
+    },
+  );
 };
 
 /** Options of {@link requireAuth}. */
