@@ -119,6 +119,15 @@ const groups: readonly Group[] = [
   },
 ];
 
+/** One process of a contender, and what it is sent. */
+interface Measured {
+  readonly server: ServerProcess;
+  /** The sessions it is sent, in turn; undefined: no Cookie header. */
+  sessions: string[] | undefined;
+  /** Requests per run, from its warm-up rate. */
+  amount: number;
+}
+
 interface Run {
   /** Server CPU time over wall time of the run: below ~90% the load generator, not the server, was the limit. */
   busy: number;
@@ -169,15 +178,11 @@ const measureGroup = async (
   // one process per contender would make a ratio depend on luck.
   const instances = smoke ? 1 : 3;
   /** The processes of each contender. */
-  const servers: ServerProcess[][] = [];
-  /** The sessions each process is sent (undefined: no Cookie header). */
-  const cookies: (string[] | undefined)[][] = [];
+  const processes: Measured[][] = [];
   try {
     for (const contender of group.contenders) {
-      const own: ServerProcess[] = [];
-      const ownCookies: (string[] | undefined)[] = [];
-      servers.push(own);
-      cookies.push(ownCookies);
+      const own: Measured[] = [];
+      processes.push(own);
       let distinct: string[] | undefined;
       for (let instance = 0; instance < instances; instance += 1) {
         const server = await startServer(contender.label, serverBundle(contender.server), {
@@ -186,7 +191,8 @@ const measureGroup = async (
           execArgv:
             settings.profile && contender.ours ? ['--cpu-prof', `--cpu-prof-dir=${outDir}/profiles`] : [],
         });
-        own.push(server);
+        const measured: Measured = { server, sessions: undefined, amount: 0 };
+        own.push(measured);
         if (contender.signInPath) {
           // A sign-in on each process (store-mode sessions live in one process's memory); the distinct
           // cookie sessions open on any process with the secret, so they are sealed once.
@@ -201,9 +207,7 @@ const measureGroup = async (
               );
             }
           }
-          ownCookies.push(sessions);
-        } else {
-          ownCookies.push(undefined);
+          measured.sessions = sessions;
         }
         // Only the server being measured runs: the others are paused, so that none of them does work
         // of its own (such as a GC once it is idle) on the core the measured one has.
@@ -213,31 +217,27 @@ const measureGroup = async (
     for (const [index, contender] of group.contenders.entries()) {
       if (contender.cookieOf === undefined) continue;
       const source = group.contenders.findIndex(({ label }) => label === contender.cookieOf);
-      const sessions = cookies[source]?.[0];
+      const sessions = processes[source]?.[0]?.sessions;
       if (sessions === undefined) throw new Error(`${contender.label}: no cookie of ${contender.cookieOf}`);
-      cookies[index] = cookies[index]!.map(() => sessions);
+      for (const measured of processes[index]!) measured.sessions = sessions;
     }
 
     const connections = 16;
     const warmupSeconds = smoke ? 0.5 : 3;
     const rounds = smoke ? 1 : 6;
     const seconds = smoke ? 0.5 : 3;
-    /** Requests per run, from each process's warm-up rate. */
-    const amounts: number[][] = [];
-    for (const [index, own] of servers.entries()) {
+    for (const [index, own] of processes.entries()) {
       log(`  warm-up ${group.contenders[index]!.label}`);
-      const ownAmounts: number[] = [];
-      amounts.push(ownAmounts);
-      for (const [instance, server] of own.entries()) {
+      for (const measured of own) {
+        const { server, sessions } = measured;
         server.resume();
-        const sessions = cookies[index]![instance];
         const warm = await runLoad(`${server.url}/me`, {
           seconds: warmupSeconds,
           connections,
           ...(sessions ? { cookies: sessions } : {}),
         });
         server.pause();
-        ownAmounts.push(Math.max(200, Math.round(warm.requestsPerSecond * seconds)));
+        measured.amount = Math.max(200, Math.round(warm.requestsPerSecond * seconds));
       }
     }
     await sleep(300);
@@ -251,10 +251,8 @@ const measureGroup = async (
       for (let step = 0; step < count; step += 1) {
         const position = (round + step) % count;
         const index = round % 2 === 0 ? position : count - 1 - position;
-        const server = servers[index]![instance]!;
+        const { server, sessions, amount } = processes[index]![instance]!;
         const contender = group.contenders[index]!;
-        const sessions = cookies[index]![instance];
-        const amount = amounts[index]![instance]!;
         server.resume();
         await sleep(100);
         const before = await server.stats();
@@ -325,7 +323,7 @@ const measureGroup = async (
     for (const todo of group.todo ?? []) rows.push([todo, ...Array<string>(8).fill('–')]);
     return { caption: group.framework, rows };
   } finally {
-    for (const server of servers.flat()) await server.stop();
+    for (const { server } of processes.flat()) await server.stop();
   }
 };
 
