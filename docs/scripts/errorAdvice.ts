@@ -85,6 +85,8 @@ export const errorAdvice: Readonly<Record<string, string>> = {
     'The provider rejected the refresh token (expired, revoked, reused); the local session is cleared. Send the user to sign in again — adapters do it for pages and answer 401 to APIs.',
   'SessionExpired.NoRefreshToken':
     'The ID token expired and there is no refresh token (no `offline_access`, or `prompt` without `consent`): sign in again. Keep the default `prompt: consent` to get refresh tokens.',
+  'SessionExpired.StaleSession':
+    'The request carried an old copy of the session (a cookie from before another request rotated the refresh token) and started more than a few seconds after that rotation: it is not adopted, so a stolen stale cookie cannot obtain the new tokens. The browser normally holds the newer cookie; send the user to sign in again — adapters do it.',
   NotAuthenticated:
     'No user is signed in: redirect to sign-in (`requireAuth` in the adapters does it for you).',
   'StorageError.ReadFailed': 'The storage you passed threw on `get`: check its backend (Redis, KV…).',

@@ -8,10 +8,13 @@
  * runExampleContract({ name: 'hono' });
  * ```
  *
+ * With `REDIS_URL` set (CI sets it), the examples keep their sessions in Redis, and the suite also
+ * has the provider end a session by back-channel logout.
+ *
  * @module
  */
 import { randomBytes } from 'node:crypto';
-import { type DevProvider, startDevProvider } from '@logto-machine/dev-provider';
+import { type DevApp, type DevProvider, defaultApps, startDevProvider } from '@logto-machine/dev-provider';
 import {
   Browser,
   CookieJar,
@@ -43,6 +46,22 @@ export type ExampleEnv = Record<
   string
 >;
 
+/** The example the suite started, for the tests of an example's own (see {@link ExampleUnderTest.moreTests}). */
+export interface StartedExample {
+  /** The app's origin, e.g. `http://127.0.0.1:4020`. */
+  readonly baseUrl: string;
+  /** The dev provider it signs in with. */
+  readonly provider: DevProvider;
+  /** A new browser, signed in as the demo user in a provider session of its own. */
+  signIn(): Promise<SignedIn>;
+}
+
+/** A browser signed in to the example, and its cookies at the provider (to sign out there). */
+export interface SignedIn {
+  readonly browser: Browser;
+  readonly providerJar: CookieJar;
+}
+
 /** An example to check. */
 export interface ExampleUnderTest {
   /** The directory name under `examples/`. */
@@ -51,11 +70,31 @@ export interface ExampleUnderTest {
   start?: (env: ExampleEnv) => Promise<RunningProcess>;
   /** How long the default `start` may take to listen (builds included); default 60 s. */
   startTimeoutMs?: number;
+  /** Registers tests of what only this example does; they run after the contract's, on the same app. */
+  moreTests?: (example: StartedExample) => void;
 }
 
 const resource = 'https://api.example.com';
 const user = { username: 'demo', password: 'demo-password' };
 const concurrentRequests = 20;
+/** Whether the examples keep sessions in Redis, as they do when `REDIS_URL` is set (and not empty). */
+const storeMode = Boolean(process.env.REDIS_URL);
+
+/**
+ * The dev provider's apps, `demo-app` with a back-channel logout URI on the example in store mode. Its
+ * logout tokens name the provider session (`sid`), so they end only the sessions signed in there and
+ * no other test's (the three examples' suites may run at once on one Redis).
+ */
+const appsFor = (baseUrl: string): DevApp[] =>
+  defaultApps.map((app) =>
+    app.id === 'demo-app' && storeMode
+      ? {
+          ...app,
+          backchannelLogoutUri: `${baseUrl}/backchannel-logout`,
+          backchannelLogoutSessionRequired: true,
+        }
+      : app,
+  );
 
 /** Registers the contract suite for one example (call it at the top level of a test file). */
 export function runExampleContract(example: ExampleUnderTest): void {
@@ -72,9 +111,13 @@ export function runExampleContract(example: ExampleUnderTest): void {
 
     beforeAll(
       async () => {
-        provider = await startDevProvider({ rotateRefreshTokens: 'always', ttl: { accessToken: 2 } });
         const port = await freePort();
         baseUrl = `http://127.0.0.1:${port}`;
+        provider = await startDevProvider({
+          rotateRefreshTokens: 'always',
+          ttl: { accessToken: 2 },
+          apps: appsFor(baseUrl),
+        });
         const env: ExampleEnv = {
           LOGTO_ENDPOINT: provider.url,
           LOGTO_APP_ID: 'demo-app',
@@ -106,6 +149,17 @@ export function runExampleContract(example: ExampleUnderTest): void {
       await app?.stop();
       await provider?.stop();
     });
+
+    /** A new browser, signed in as the demo user in a provider session of its own. */
+    const signIn = async (): Promise<SignedIn> => {
+      const fresh = new Browser(baseUrl);
+      const jar = new CookieJar();
+      const start = await fresh.get('/sign-in');
+      expect(start.status).toBe(302);
+      const callbackUrl = await completeSignIn(locationOf(start, baseUrl).href, { ...user, cookieJar: jar });
+      expect((await fresh.get(callbackUrl)).status).toBe(302);
+      return { browser: fresh, providerJar: jar };
+    };
 
     /** Asserts that a response is not a server error, naming the request. */
     const notServerError = (response: Response, what: string) =>
@@ -285,6 +339,36 @@ export function runExampleContract(example: ExampleUnderTest): void {
       expect((await browser.get('/api/me')).status).toBe(200);
     });
 
+    it.skipIf(!storeMode)(
+      `ends a session when the provider sends a back-channel logout${storeMode ? '' : ' (skipped: needs store mode, set REDIS_URL)'}`,
+      async () => {
+        const { browser: other, providerJar } = await signIn();
+        expect((await (await other.get('/api/me')).json()).isAuthenticated).toBe(true);
+        const before = provider.stats.backchannelLogouts.length;
+
+        // Signed out at the provider (Logto's own page, or another app): the example learns of it only
+        // through the provider's POST to its back-channel logout route, server to server.
+        const endSession = `${provider.issuer}/session/end?${new URLSearchParams({
+          client_id: 'demo-app',
+          post_logout_redirect_uri: `${baseUrl}/`,
+        })}`;
+        expect(await completeSignOut(endSession, { cookieJar: providerJar })).toBe(`${baseUrl}/`);
+        expect(provider.stats.backchannelLogouts.slice(before)).toMatchObject([
+          { clientId: 'demo-app', outcome: 'delivered' },
+        ]);
+
+        const home = await other.get('/');
+        expect(home.status).toBe(200);
+        expect(visibleText(await home.text())).toContain('Not authenticated');
+        const me = await other.get('/api/me');
+        notServerError(me, '/api/me after a back-channel logout');
+        expect((await me.json()).isAuthenticated).toBe(false);
+        expect((await other.get('/protected')).status).toBe(302);
+        // Only that provider session's: the suite's browser is still signed in.
+        expect((await browser.get('/protected')).status).toBe(200);
+      },
+    );
+
     it('signs out at the provider and comes back signed out', async () => {
       const response = await browser.get('/sign-out');
       expect(response.status).toBe(302);
@@ -297,6 +381,16 @@ export function runExampleContract(example: ExampleUnderTest): void {
       expect(home.status).toBe(200);
       expect(visibleText(await home.text())).toContain('Not authenticated');
       expect((await browser.get('/protected')).status).toBe(302);
+    });
+
+    example.moreTests?.({
+      get baseUrl() {
+        return baseUrl;
+      },
+      get provider() {
+        return provider;
+      },
+      signIn,
     });
   });
 }

@@ -92,7 +92,11 @@ export class UserInfoError extends Data.TaggedError('UserInfoError')<{
 
 /** The session has ended at the provider: the user must sign in again. */
 export class SessionExpired extends Data.TaggedError('SessionExpired')<{
-  readonly reason: 'RefreshTokenRejected' | 'NoRefreshToken';
+  /**
+   * `StaleSession`: this copy of the session (an old cookie) holds a refresh token another request
+   * already rotated, and it arrived too long after the rotation to be one of its concurrent requests.
+   */
+  readonly reason: 'RefreshTokenRejected' | 'NoRefreshToken' | 'StaleSession';
   readonly message: string;
 }> {}
 

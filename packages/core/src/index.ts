@@ -111,7 +111,9 @@ export {
   LogtoServer,
   type LogtoServerConfig,
 } from './server/LogtoServer.ts';
-export { safeReturnTo } from './server/returnTo.ts';
+export type { RequestBody } from './server/requestBody.ts';
+export { requestUrl } from './server/requestTarget.ts';
+export { maxReturnToLength, safeReturnTo } from './server/returnTo.ts';
 // Cookie sessions (encrypted, chunked) shared by the server adapters
 export { type CookieSession, CookieSessions, type CookieSessionsConfig } from './session/CookieSessions.ts';
 export { makeSessions, type Sessions, type SessionsConfig } from './session/makeSessions.ts';

@@ -276,8 +276,14 @@ export function runAdapterContract({ name, mount }: AdapterUnderTest): void {
       expect(new URL(proxied.headers.get('location')!).searchParams.get('redirect_uri')).toBe(
         'https://app.example/callback',
       );
-      const session = proxied.headers.getSetCookie().find((cookie) => cookie.startsWith('logto_session'));
-      expect(session).toMatch(/;\s*Secure/i);
+      // Over https the cookies are `__Host-` cookies: no other origin (a sibling subdomain, plain http) can plant one.
+      const cookies = proxied.headers.getSetCookie().filter((cookie) => cookie.includes('logto_session'));
+      expect(cookies.length).toBeGreaterThan(0);
+      for (const cookie of cookies) {
+        expect(cookie).toMatch(/^__Host-logto_session/);
+        expect(cookie).toMatch(/;\s*Secure/i);
+        expect(cookie).toMatch(/;\s*Path=\/(;|$)/);
+      }
     });
 
     it('answers a callback with an unknown state or a replayed one with a 400 error page and no session', async () => {

@@ -224,6 +224,43 @@ describe('the back-channel logout route', () => {
     expect((await json.json()).error_description).toMatch(/x-www-form-urlencoded/);
   });
 
+  it('reads at most 16 KiB of an endless body, then answers 400', async () => {
+    const chunk = 64 * 1024;
+    let pulled = 0;
+    const body = new ReadableStream<Uint8Array>({
+      pull(controller) {
+        pulled += chunk;
+        controller.enqueue(new Uint8Array(chunk).fill(0x61));
+      },
+    });
+    const response = await apps.sid.fetch(
+      new Request(`${apps.sid.url}/backchannel-logout`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/x-www-form-urlencoded' },
+        body,
+        duplex: 'half',
+      } as RequestInit),
+    );
+    expect(response.status).toBe(400);
+    expect((await response.json()).error_description).toMatch(/16384 bytes/);
+    expect(pulled).toBeLessThanOrEqual(4 * chunk);
+  });
+
+  it('reads a body a middleware already read, from the cache Hono keeps', async () => {
+    const app = new Hono();
+    app.use(async (c, next) => {
+      await c.req.text();
+      await next();
+    });
+    app.use(logto(appConfig('bc-sid', { store: createStorage(), secrets: [secret] })));
+    const response = await app.request('/backchannel-logout', {
+      method: 'POST',
+      headers: { 'content-type': 'application/x-www-form-urlencoded' },
+      body: form(await logoutToken()),
+    });
+    expect(response.status).toBe(200);
+  });
+
   it('answers other methods with 405 and Allow: POST', async () => {
     const response = await post(apps.sid, '', { method: 'GET' });
     expect(response.status).toBe(405);

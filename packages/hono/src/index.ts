@@ -101,7 +101,8 @@ export const logto = (config: LogtoServerConfig, options: LogtoMiddlewareOptions
       cookie: cookieHeader(c),
       api: () => isApi(c),
       contentType: () => c.req.header('content-type'),
-      body: () => c.req.text(),
+      // Unread, so core's cap holds while reading; text when a middleware already read (and cached) it.
+      body: () => (c.req.raw.bodyUsed ? c.req.text() : c.req.raw.body),
     });
     if (request.isAuthRoute) return answerAuthRoute(c, next, request);
     return handOver(c, next, request);

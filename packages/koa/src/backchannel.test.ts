@@ -85,6 +85,33 @@ describe('the back-channel logout route on Koa (raw body, no body parser)', () =
     expect((await response.json()).error_description).toMatch(/16384 bytes/);
   });
 
+  it('reads at most 16 KiB of a 64 MiB body, and keeps serving', async () => {
+    const chunk = 64 * 1024;
+    let sent = 0;
+    const body = new ReadableStream<Uint8Array>({
+      pull(controller) {
+        if (sent >= 64 * 1024 * 1024) return controller.close();
+        sent += chunk;
+        controller.enqueue(new Uint8Array(chunk).fill(0x61));
+      },
+    });
+    const before = process.memoryUsage().rss;
+    const answer = await fetch(`${appUrl}/backchannel-logout`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/x-www-form-urlencoded' },
+      body,
+      duplex: 'half',
+    } as RequestInit).then(
+      (response) => response.status,
+      () => 'closed',
+    );
+    // Refused with 400, or the connection closed under the upload: either way far from all of it.
+    expect([400, 'closed']).toContain(answer);
+    expect(sent).toBeLessThan(16 * 1024 * 1024);
+    expect(process.memoryUsage().rss - before).toBeLessThan(32 * 1024 * 1024);
+    expect((await post(`logout_token=${await logoutToken()}`)).status).toBe(200);
+  });
+
   it('uses the raw body, or the parsed logout_token, of a body parser that read the body first', async () => {
     for (const parser of ['raw', 'parsed']) {
       const response = await post(`logout_token=${await logoutToken()}`, { 'x-test-parser': parser });

@@ -196,10 +196,21 @@ describe('logto middleware on Koa', () => {
     expect(redirectUri).toBe(`${browser.baseUrl}/callback`);
   });
 
-  it('answers 400 to a request whose Host header is not a host', async () => {
+  it.each([
+    'a b',
+    'x/sign-out?',
+    'x/sign-out#',
+    'x?/sign-in',
+    'x#',
+    'x\\sign-out',
+    'user@x',
+    'x:99999',
+    'x:port',
+    '[::1',
+  ])('answers 400 to a request whose Host header is not a host: %j', async (host) => {
     const origin = new URL((await open(routerApp(configFor(ops.provider)))).baseUrl);
     const status = await new Promise<number | undefined>((resolve, reject) => {
-      httpRequest({ host: origin.hostname, port: origin.port, path: '/sign-in', headers: { host: 'a b' } })
+      httpRequest({ host: origin.hostname, port: origin.port, path: '/callback', headers: { host } })
         .on('response', (response) => {
           response.resume();
           resolve(response.statusCode);

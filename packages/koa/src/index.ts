@@ -13,6 +13,8 @@ import {
   type LogtoResponse,
   LogtoServer,
   type LogtoServerConfig,
+  type RequestBody,
+  requestUrl,
 } from '@logto-machine/core';
 import type { Context, Middleware, Next, ParameterizedContext } from 'koa';
 
@@ -61,15 +63,15 @@ export const isApiRequest = (ctx: Context): boolean => {
 };
 
 /**
- * The request's URL as the server received it: never `X-Forwarded-*`, even with `app.proxy` (the
+ * The request URL as the server received it: never `X-Forwarded-*`, even with `app.proxy` (the
  * public origin behind a proxy is `config.baseUrl`), so a client cannot choose the redirect URI.
- * Checked by `LogtoServer.open`, which throws when it is not a URL.
+ * Throws a `TypeError` (answered 400) when the Host header is not a host or the target not a path.
  */
-const requestUrl = (ctx: ParameterizedContext): string | undefined => {
+const urlOf = (ctx: ParameterizedContext): string => {
   const { headers } = ctx.req;
   const host = headers.host || headers[':authority'];
   const protocol = (ctx.req.socket as Partial<TLSSocket>).encrypted ? 'https' : 'http';
-  return typeof host === 'string' && host !== '' ? `${protocol}://${host}${ctx.originalUrl}` : undefined;
+  return requestUrl(protocol, typeof host === 'string' ? host : undefined, ctx.originalUrl);
 };
 
 /** A core answer as the Koa response (cookies aside: {@link logto} appends them on the way out). */
@@ -85,38 +87,16 @@ const send = (ctx: ParameterizedContext, response: LogtoResponse) => {
   ctx.body = response.body;
 };
 
-/** The largest request body {@link readBody} reads: a logout token is about 1 KB. */
-const maxBodyBytes = 16 * 1024;
-
 /**
- * The raw request body as text, read from the Node stream (no body parser needed), at most
- * {@link maxBodyBytes}. A body parser mounted before may have read it already: then its `rawBody`,
- * or the `logout_token` it parsed, is used.
+ * The request body for core, which reads it with its own cap: the Node stream itself, unread; or,
+ * when a body parser mounted before has read it, its `rawBody` or the `logout_token` it parsed.
  */
-const readBody = (ctx: ParameterizedContext): Promise<string> => {
+const requestBody = (ctx: ParameterizedContext): RequestBody => {
   const { rawBody, body } = ctx.request as { rawBody?: unknown; body?: { logout_token?: unknown } };
-  if (typeof rawBody === 'string') return Promise.resolve(rawBody);
-  const { req } = ctx;
-  if (req.readableEnded) {
-    const token = body?.logout_token;
-    return Promise.resolve(
-      typeof token === 'string' ? new URLSearchParams({ logout_token: token }).toString() : '',
-    );
-  }
-  return new Promise((resolve, reject) => {
-    const chunks: Buffer[] = [];
-    let size = 0;
-    const onData = (chunk: Buffer) => {
-      size += chunk.length;
-      if (size <= maxBodyBytes) return void chunks.push(chunk);
-      // Drain the rest without keeping it, so the answer can still be sent on this connection.
-      req.off('data', onData).resume();
-      reject(new Error(`The request body is larger than ${maxBodyBytes} bytes.`));
-    };
-    req.on('data', onData);
-    req.once('end', () => resolve(Buffer.concat(chunks).toString('utf8')));
-    req.once('error', reject);
-  });
+  if (typeof rawBody === 'string') return rawBody;
+  if (!ctx.req.readableEnded) return ctx.req;
+  const token = body?.logout_token;
+  return typeof token === 'string' ? new URLSearchParams({ logout_token: token }).toString() : '';
 };
 
 const appendCookies = (ctx: ParameterizedContext, cookies: readonly string[]) => {
@@ -150,24 +130,21 @@ export const logto = (
   // promise and a tick of their own (Koa awaits what a middleware returns).
   return (ctx, next) => {
     const { headers } = ctx.req;
-    const url = requestUrl(ctx);
-    let request: LogtoRequest | undefined;
+    let request: LogtoRequest;
     try {
-      if (url) {
-        request = server.open({
-          url,
-          method: ctx.req.method ?? 'GET',
-          cookie: headers.cookie,
-          api: () => isApi(ctx),
-          contentType: () => headers['content-type'],
-          body: () => readBody(ctx),
-        });
-      }
+      request = server.open({
+        url: urlOf(ctx),
+        method: ctx.req.method ?? 'GET',
+        cookie: headers.cookie,
+        api: () => isApi(ctx),
+        contentType: () => headers['content-type'],
+        body: () => requestBody(ctx),
+      });
     } catch (error) {
       // A TypeError: the Host header and request target do not make a URL. Anything else is the app's.
       if (!(error instanceof TypeError)) throw error;
+      return ctx.throw(400, 'Bad Host header or request target.');
     }
-    if (!request) return ctx.throw(400, 'Bad Host header or request target.');
     if (request.isAuthRoute) return answerAuthRoute(ctx, next, request);
     return handOver(ctx, next, request);
   };

@@ -72,6 +72,29 @@ describe('the back-channel logout route on SvelteKit', () => {
     });
   });
 
+  it('reads at most 16 KiB of an endless body, then answers 400', async () => {
+    const chunk = 64 * 1024;
+    let pulled = 0;
+    const body = new ReadableStream<Uint8Array>({
+      pull(controller) {
+        pulled += chunk;
+        controller.enqueue(new Uint8Array(chunk).fill(0x61));
+      },
+    });
+    const app = appWith({ store: createStorage(), secrets: [secret] });
+    const response = await app(
+      new Request(`${origin}/backchannel-logout`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/x-www-form-urlencoded' },
+        body,
+        duplex: 'half',
+      } as RequestInit),
+    );
+    expect(response.status).toBe(400);
+    expect((await response.json()).error_description).toMatch(/16384 bytes/);
+    expect(pulled).toBeLessThanOrEqual(4 * chunk);
+  });
+
   it('answers 501 in cookie mode', async () => {
     const response = await post(appWith({ secrets: [secret] }), await form());
     expect(response.status).toBe(501);

@@ -7,6 +7,7 @@
  * @module
  */
 import {
+  ConfigError,
   type IdTokenClaims,
   isLogtoMachineError,
   type LogtoClient,
@@ -16,7 +17,15 @@ import {
   type LogtoServerConfig,
   toHttpFailure,
 } from '@logto-machine/core';
-import { error, type Handle, type HandleServerError, type RequestEvent, redirect } from '@sveltejs/kit';
+import {
+  error,
+  type Handle,
+  type HandleServerError,
+  json,
+  type RequestEvent,
+  redirect,
+  text,
+} from '@sveltejs/kit';
 
 export type {
   IdTokenClaims,
@@ -53,6 +62,27 @@ export interface LogtoLocals {
   user: IdTokenClaims | null;
 }
 
+/**
+ * {@link handleLogto}'s check of cross-site form submissions: SvelteKit's own `kit.csrf` check, which
+ * the app turns off in `svelte.config.js` so that the provider's back-channel logout POST gets through.
+ *
+ * @see https://svelte.dev/docs/kit/configuration#csrf
+ */
+export interface CsrfOptions {
+  /**
+   * Refuse `POST`, `PUT`, `PATCH` and `DELETE` requests with a form's `Content-Type` whose `Origin` is
+   * not the app's own (403); default `true`. Turn it off only if something else in front of your
+   * routes checks them.
+   */
+  readonly checkOrigin?: boolean;
+  /**
+   * Origins allowed to submit forms to the app from another site (a payment page posting back), each
+   * a whole origin like `https://checkout.example`; `'*'` trusts every origin, which turns the check
+   * off. The counterpart of `kit.csrf.trustedOrigins`: list here the origins you listed there.
+   */
+  readonly trustedOrigins?: readonly string[];
+}
+
 /** Options of {@link handleLogto} beyond the Logto configuration. */
 export interface HandleLogtoOptions {
   /**
@@ -60,6 +90,16 @@ export interface HandleLogtoOptions {
    * Default {@link isApiRequest}.
    */
   readonly isApiRequest?: (event: RequestEvent) => boolean;
+  /**
+   * The CSRF check the hook applies to every request but the back-channel logout route, on by
+   * default. Back-channel logout is a form POST from the provider's server, without an `Origin`
+   * header: SvelteKit's own check refuses it before any hook runs, and can only be turned off for
+   * the whole app (`kit.csrf.trustedOrigins: ['*']`, or `checkOrigin: false` before SvelteKit 2.36).
+   * With it off there, this hook refuses the same requests with the same 403 — also in `vite dev`,
+   * where SvelteKit skips its check — and lets only the back-channel route through, which verifies
+   * the signed logout token instead and never reaches your routes.
+   */
+  readonly csrf?: CsrfOptions;
 }
 
 /**
@@ -70,6 +110,53 @@ export const isApiRequest = (event: RequestEvent): boolean => {
   if (/^\/api(\/|$)/.test(event.url.pathname)) return true;
   const accept = event.request.headers.get('accept') ?? '';
   return accept.includes('application/json') && !accept.includes('text/html');
+};
+
+// SvelteKit 2's check, as in its `respond.js` (`is_form_content_type`): the methods and the content
+// types an HTML form (or a SvelteKit form remote function) can send without a CORS preflight.
+const formMethods = new Set(['POST', 'PUT', 'PATCH', 'DELETE']);
+const formContentTypes = new Set([
+  'application/x-www-form-urlencoded',
+  'multipart/form-data',
+  'text/plain',
+  'application/x-sveltekit-formdata',
+]);
+
+const isForm = (request: Request): boolean => {
+  const [type = ''] = (request.headers.get('content-type') ?? '').split(';', 1);
+  return formContentTypes.has(type.trim().toLowerCase());
+};
+
+/**
+ * Whether a request is a cross-site form submission to refuse, or `null` when nothing is checked;
+ * `trustedOrigins` is validated here, once.
+ */
+const crossSiteFormCheck = (csrf: CsrfOptions = {}): ((event: RequestEvent) => boolean) | null => {
+  const trusted = csrf.trustedOrigins ?? [];
+  if (csrf.checkOrigin === false || trusted.includes('*')) return null;
+  for (const origin of trusted) {
+    // Browsers send the bare origin; `https://pay.example/` or a path would never match, silently.
+    if (typeof origin !== 'string' || !URL.canParse(origin) || new URL(origin).origin !== origin) {
+      throw new ConfigError({
+        reason: 'InvalidOption',
+        message: `csrf.trustedOrigins must hold origins like "https://checkout.example" (no path, no trailing slash); got ${JSON.stringify(origin)}.`,
+      });
+    }
+  }
+  const trustedOrigins = new Set(trusted);
+  return ({ request, url }) => {
+    if (!formMethods.has(request.method.toUpperCase()) || !isForm(request)) return false;
+    const origin = request.headers.get('origin');
+    return origin !== url.origin && (origin === null || !trustedOrigins.has(origin));
+  };
+};
+
+/** SvelteKit's own answer to a cross-site form submission, so that apps see no difference. */
+const crossSiteFormRefused = (request: Request): Response => {
+  const message = `Cross-site ${request.method} form submissions are forbidden`;
+  return request.headers.get('accept') === 'application/json'
+    ? json({ message }, { status: 403 })
+    : text(message, { status: 403 });
 };
 
 /** The SDK error a load function, action or endpoint let through, recorded by {@link handleLogtoError}. */
@@ -115,9 +202,14 @@ const withCookies = (response: Response, cookies: readonly string[]): Response =
  * every other route, and appends the session cookies the request changed to its response — whatever
  * produced it: a page, an endpoint, an action, a thrown `redirect()` or `error()`. Compose it with
  * others through `sequence`. The configuration is checked here, once: a bad one throws a
- * `ConfigError` when the server starts. Back-channel logout (store mode): the provider's form POST
- * has no `Origin` header, which SvelteKit's CSRF check refuses before any hook in production builds;
- * it needs `kit.csrf.checkOrigin: false` (then check the origin of your own form actions).
+ * `ConfigError` when the server starts.
+ *
+ * It also refuses cross-site form submissions, as SvelteKit does (see {@link HandleLogtoOptions.csrf}),
+ * except at the back-channel logout route: the provider POSTs its logout tokens there as a form
+ * without an `Origin` header, which SvelteKit's own check would refuse before any hook runs. For
+ * back-channel logout (store mode), turn SvelteKit's check off in `svelte.config.js` with
+ * `kit: { csrf: { trustedOrigins: ['*'] } }` (`checkOrigin: false` before SvelteKit 2.36) and put
+ * this hook first in `sequence`, so that no hook before it sees a cross-site form.
  *
  * @example
  * ```ts
@@ -137,6 +229,7 @@ const withCookies = (response: Response, cookies: readonly string[]): Response =
 export const handleLogto = (config: LogtoServerConfig, options: HandleLogtoOptions = {}): Handle => {
   const server = new LogtoServer(config);
   const isApi = options.isApiRequest ?? isApiRequest;
+  const isCrossSiteForm = crossSiteFormCheck(options.csrf);
   return async ({ event, resolve }) => {
     const request = server.open({
       url: event.url.href,
@@ -144,8 +237,13 @@ export const handleLogto = (config: LogtoServerConfig, options: HandleLogtoOptio
       cookie: event.request.headers.get('cookie'),
       api: () => isApi(event),
       contentType: () => event.request.headers.get('content-type'),
-      body: () => event.request.text(),
+      // Unread: core reads it with its own cap, so a huge body is never buffered.
+      body: () => event.request.body,
     });
+    // Before the auth routes too, as SvelteKit's check was. The back-channel route is exempt by the
+    // core's own path match, so an exempt request is always answered below and never reaches a route.
+    if (isCrossSiteForm?.(event) && request.path !== server.routes.backchannelLogout)
+      return crossSiteFormRefused(event.request);
     const routed = request.isAuthRoute ? await request.route() : null;
     if (routed) return toResponse(routed);
 

@@ -23,8 +23,9 @@ export interface Storage {
   peek?(key: string): string | null | undefined;
   /**
    * Optional, for storages that keep the session under an id the browser holds (server-side session
-   * stores): moves the session to a fresh id and forgets the old one. The client calls it right after a
-   * successful sign-in, so an id planted or learnt before sign-in is worthless afterwards (no session
+   * stores): the client calls it when a sign-in succeeded, right before it writes the new session,
+   * which must then be stored under a fresh id (and the old id's session ended). So an id planted or
+   * learnt before sign-in never holds the user's tokens, not even while the callback runs (no session
    * fixation). Storages whose whole value changes at sign-in (cookies, memory) leave it out.
    *
    * @see https://owasp.org/www-community/attacks/Session_fixation

@@ -16,6 +16,12 @@ export interface ClientSettingsShape {
   readonly cache: ProviderCache;
   /** Recent refresh results, shared by every client of the process by default. */
   readonly ledger: RefreshLedger;
+  /**
+   * When this client was made (for server adapters: when its request arrived). A copy of the session
+   * read by a request that started after another request rotated its refresh token is stale: see
+   * {@link RefreshLedger.mayAdopt}.
+   */
+  readonly openedAt: number;
   /** Called after every step of the session machine (for Stately's inspector or logs); tokens redacted. */
   readonly inspect: SessionInspector | undefined;
 }

@@ -105,7 +105,12 @@ export const makeLogtoLayer = (
 ): Layer.Layer<Operations.LogtoServices> =>
   Layer.succeedContext(makeServices(checkedConfig(config), checkStorage(options.storage), options));
 
-const makeServices = (config: NormalizedConfig, storage: Storage, options: LogtoClientOptions) => {
+const makeServices = (
+  config: NormalizedConfig,
+  storage: Storage,
+  options: LogtoClientOptions,
+  openedAt = (options.clock ?? systemClock).now(),
+) => {
   const settings: ClientSettingsShape = {
     config,
     tokenExpirySkewMs: nonNegative(options.tokenExpirySkewMs, 60_000, 'tokenExpirySkewMs'),
@@ -113,6 +118,7 @@ const makeServices = (config: NormalizedConfig, storage: Storage, options: Logto
     transactionTtlMs: nonNegative(options.transactionTtlMs, 600_000, 'transactionTtlMs'),
     cache: options.cache ?? defaultProviderCache,
     ledger: options.ledger ?? sharedLedger,
+    openedAt,
     inspect: options.inspect,
   };
   return Context.make(ClientSettings, settings).pipe(
@@ -145,6 +151,7 @@ export class LogtoClient {
   readonly #options: LogtoClientOptions;
   readonly #clock: ClockShape;
   readonly #skewMs: number;
+  readonly #openedAt: number;
   #services: Context.Context<Operations.LogtoServices> | undefined;
 
   constructor(config: LogtoConfig, options: LogtoClientOptions = {}) {
@@ -153,10 +160,11 @@ export class LogtoClient {
     this.#options = options;
     this.#clock = options.clock ?? systemClock;
     this.#skewMs = nonNegative(options.tokenExpirySkewMs, 60_000, 'tokenExpirySkewMs');
+    this.#openedAt = this.#clock.now();
   }
 
   async #run<A, E>(effect: Effect.Effect<A, E, Operations.LogtoServices>): Promise<A> {
-    this.#services ??= makeServices(this.config, this.#storage, this.#options);
+    this.#services ??= makeServices(this.config, this.#storage, this.#options, this.#openedAt);
     const exit = await Effect.runPromiseExit(Effect.provide(effect, this.#services));
     if (exit._tag === 'Success') return exit.value;
     // Rethrow the original tagged error, so `instanceof` works for Promise users.

@@ -145,15 +145,19 @@ export const handleSignInCallback = (callbackUrl: string) =>
             yield* run(loaded, { type: 'app.callbackRejected', state: transaction.state }, transactions);
           return yield* validated;
         }
-        const result = yield* run(
-          loaded,
-          { type: 'app.callbackReceived', transaction: validated.transaction, code: validated.code, now },
-          transactions,
-        );
+        const event = {
+          type: 'app.callbackReceived' as const,
+          transaction: validated.transaction,
+          code: validated.code,
+          now,
+        };
+        const result = yield* step(loaded.record.state, contextOf(loaded.record, transactions), event);
+        // A new sign-in is written under a new session id, never under an id known before it (no
+        // fixation, not even while the callback runs); a failed one leaves the session where it was.
+        if (result.actorFailure === undefined && storage.rotateId) yield* storage.rotateId();
+        yield* persist({ record: loaded.record, raw: loaded.raw, transactions }, result);
         if (result.actorFailure !== undefined)
           return yield* Effect.fail(result.actorFailure as CallbackError);
-        // A new sign-in gets a new session id, so an id known before it is worthless (no fixation).
-        if (storage.rotateId) yield* storage.rotateId();
         return { postRedirectUri: validated.transaction.postRedirectUri };
       }),
     );
@@ -219,6 +223,16 @@ const refreshUnderLock = (refreshToken: string, target: TokenTarget, key: string
     // Another copy of this session (another request's cookie) may already have used this refresh token:
     // adopt what it got — above all a rotated refresh token — instead of presenting it again.
     const recorded = settings.ledger.get(yield* refreshTokenKey(refreshToken), clock.now());
+    const rotated = recorded?.received != null && recorded.nextRefreshToken !== refreshToken;
+    if (rotated && !settings.ledger.mayAdopt(recorded, settings.openedAt)) {
+      // Never presented again (the provider would revoke the whole grant), never adopted (a stolen
+      // stale copy must not get the rotated tokens): this copy is simply over.
+      return yield* new SessionExpired({
+        reason: 'StaleSession',
+        message:
+          'This copy of the session is older than its last refresh (another request rotated the refresh token); sign in again.',
+      });
+    }
     if (recorded?.received) {
       const received = { ...recorded.received, refreshToken: recorded.nextRefreshToken };
       const covers =

@@ -5,6 +5,8 @@ interface LedgerEntry {
   readonly received: ReceivedTokens | null;
   /** The refresh token to use from now on (the rotated one, or the same when it did not rotate). */
   readonly nextRefreshToken: string;
+  /** When the grant's result was recorded: the rotation time. */
+  readonly recordedAt: number;
   readonly expiresAt: number;
 }
 
@@ -13,6 +15,11 @@ interface LedgerEntry {
  * Requests of one session that each hold their own copy (one cookie per request) look here under the
  * lock before presenting a refresh token: if it was already used, they adopt the result — above all
  * the rotated refresh token — instead of presenting it again, which would make Logto revoke the grant.
+ *
+ * Only a copy that was current at the rotation may adopt: one whose request started before the
+ * result was recorded (however long it then waited), or at most {@link adoptionGraceMs} after it
+ * (sent by the browser before the rotated cookie reached it). A copy stolen earlier and replayed
+ * later cannot launder its spent refresh token into the rotated one.
  */
 export class RefreshLedger {
   readonly #entries = new Map<string, LedgerEntry>();
@@ -22,7 +29,17 @@ export class RefreshLedger {
     readonly retentionMs = 120_000,
     /** At most this many results are kept; the oldest go first. */
     readonly capacity = 10_000,
+    /**
+     * How long after a rotation a request may start and still adopt it: the time a response takes to
+     * reach the browser, during which it still sends the previous cookie.
+     */
+    readonly adoptionGraceMs = 5_000,
   ) {}
+
+  /** Whether a request that started at `openedAt` held a copy of the session that was current when `entry` was recorded. */
+  mayAdopt(entry: LedgerEntry, openedAt: number): boolean {
+    return openedAt <= entry.recordedAt + this.adoptionGraceMs;
+  }
 
   /** The recorded result of the grant that presented the refresh token hashed as `key`. */
   get(key: string, now: number): LedgerEntry | undefined {
@@ -37,7 +54,12 @@ export class RefreshLedger {
   /** Records the result of a grant that presented the refresh token hashed as `key`. */
   record(key: string, received: ReceivedTokens | null, nextRefreshToken: string, now: number): void {
     this.#entries.delete(key);
-    this.#entries.set(key, { received, nextRefreshToken, expiresAt: now + this.retentionMs });
+    this.#entries.set(key, {
+      received,
+      nextRefreshToken,
+      recordedAt: now,
+      expiresAt: now + this.retentionMs,
+    });
     for (const [oldest] of this.#entries) {
       if (this.#entries.size <= this.capacity) break;
       this.#entries.delete(oldest);

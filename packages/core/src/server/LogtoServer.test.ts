@@ -1,5 +1,5 @@
 import { describe, expect, it, vi } from 'vitest';
-import { LogtoServer } from './LogtoServer.ts';
+import { LogtoServer, type LogtoServerConfig } from './LogtoServer.ts';
 
 const server = new LogtoServer({
   endpoint: 'https://tenant.example',
@@ -59,5 +59,40 @@ describe('LogtoServer.open', () => {
   it('throws a TypeError for a URL that is not one (adapters answer 400)', () => {
     for (const url of ['http://host:99999/', 'http://ho st/', '/relative', 'http://[::1/'])
       expect(() => server.open({ url, method: 'GET', cookie: null })).toThrow(TypeError);
+  });
+});
+
+describe('the session cookie name', () => {
+  const base = {
+    endpoint: 'https://tenant.example',
+    appId: 'app-1',
+    appSecret: 'secret',
+    session: { secrets: ['a-test-session-secret-of-32-chars-or-more'] },
+  };
+  const names = async (config: LogtoServerConfig, url: string) => {
+    const request = new LogtoServer(config).open({ url, method: 'GET', cookie: null });
+    await request.session.set('session', '{}');
+    return request.setCookieHeaders().map((cookie) => cookie.split('=')[0]);
+  };
+
+  it('is __Host-logto_session when baseUrl is https, so no other origin can plant it', async () => {
+    expect(await names({ ...base, baseUrl: 'https://app.example' }, 'http://10.0.0.1:3000/')).toEqual([
+      '__Host-logto_session',
+    ]);
+  });
+
+  it('is __Secure-logto_session over https under another cookie path', async () => {
+    const config = { ...base, baseUrl: 'https://app.example', session: { ...base.session, path: '/app' } };
+    expect(await names(config, 'https://app.example/app')).toEqual(['__Secure-logto_session']);
+  });
+
+  it('stays logto_session without an https baseUrl, and is what cookieName says when set', async () => {
+    expect(await names(base, 'http://127.0.0.1:3000/')).toEqual(['logto_session']);
+    const named = {
+      ...base,
+      baseUrl: 'https://app.example',
+      session: { ...base.session, cookieName: 'sid' },
+    };
+    expect(await names(named, 'https://app.example/')).toEqual(['sid']);
   });
 });

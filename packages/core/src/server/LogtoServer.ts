@@ -3,10 +3,16 @@ import { type LogtoConfig, normalizeConfig } from '../oidc/config.ts';
 import type { SignInOptions } from '../oidc/signIn.ts';
 import { LogtoClient, type LogtoClientOptions } from '../runtime/LogtoClient.ts';
 import type { CookieSession } from '../session/CookieSessions.ts';
-import { makeSessions, type Sessions, type SessionsConfig } from '../session/makeSessions.ts';
+import {
+  defaultCookieName,
+  makeSessions,
+  type Sessions,
+  type SessionsConfig,
+} from '../session/makeSessions.ts';
 import type { StoreSessions } from '../session/StoreSessions.ts';
 import { type BackchannelAnswer, backchannelError, loggedOut, readLogoutToken } from './backchannelLogout.ts';
 import { errorPage, toHttpFailure } from './errorMapping.ts';
+import type { RequestBody } from './requestBody.ts';
 import { plainPathname, splitUrl } from './requestTarget.ts';
 import { safeReturnTo } from './returnTo.ts';
 
@@ -28,7 +34,9 @@ export interface LogtoServerConfig extends LogtoConfig {
    * Where sessions live. `{ secrets }`: in encrypted cookies (the default; `secrets` is required: 32+
    * characters, a list for rotation). `{ store, secrets }`: in an unstorage store (Redis, KV, …), the
    * cookie holding only a signed id — shared by every instance, needed for back-channel logout. Or
-   * a `CookieSessions` / `StoreSessions` already built.
+   * a `CookieSessions` / `StoreSessions` already built. The cookie is named `__Host-logto_session`
+   * when `baseUrl` is https (so no other origin can plant one), else `logto_session`; set
+   * `cookieName` to choose.
    */
   readonly session: SessionsConfig;
   /** Auth route paths; defaults `/sign-in`, `/sign-up`, `/callback`, `/sign-out`, `/backchannel-logout`. */
@@ -78,10 +86,12 @@ export interface LogtoRequestInput {
   /** The `Content-Type` header, or a function that reads it; read by the back-channel logout route only. */
   readonly contentType?: string | null | (() => string | null | undefined);
   /**
-   * Reads the request body as text, called only by the routes that need one (back-channel logout), so
-   * adapters pass it lazily. Adapters should cap its size; a logout token is about 1 KB.
+   * The request body, asked for only by the routes that need one (back-channel logout): pass it lazily
+   * and unread — a Web `ReadableStream` (`request.body`), a Node request stream, any async iterable of
+   * bytes, or text a body parser already read. Core reads it with its own byte cap (16 KiB; a logout
+   * token is about 1 KB), enforced while reading, so a huge body is never buffered.
    */
-  readonly body?: () => Promise<string>;
+  readonly body?: () => RequestBody;
 }
 
 const defaultRoutes: LogtoRoutes = {
@@ -144,7 +154,10 @@ export class LogtoServer {
     for (const [name, path] of Object.entries(routes)) checkPath(path, `routes.${name}`);
     checkPath(config.postSignOutPath ?? '/', 'postSignOutPath');
     this.routes = routes;
-    this.sessions = makeSessions(config.session);
+    const { path } = (config.session ?? {}) as { path?: string };
+    this.sessions = makeSessions(config.session, {
+      cookieName: defaultCookieName(this.#baseUrl, typeof path === 'string' ? path : undefined),
+    });
     this.#clientOptions = { ...config.clientOptions };
     // Fail now rather than on the first request if the client options are wrong.
     new LogtoClient(config, config.clientOptions);

@@ -28,9 +28,22 @@ describe('readLogoutToken', () => {
     expect((result as LogoutTokenError).reason).toBe('Missing');
   });
 
-  it('refuses a body the adapter could not read (too large for its cap)', async () => {
-    const result = await readLogoutToken(form, () => Promise.reject(new Error('too large')));
+  it('refuses a body that cannot be read', async () => {
+    const result = await readLogoutToken(form, () => Promise.reject(new Error('connection reset')));
     expect(result).toBeInstanceOf(LogoutTokenError);
+  });
+
+  it('refuses an endless body after reading little more than the cap', async () => {
+    let pulled = 0;
+    const body = new ReadableStream<Uint8Array>({
+      pull(controller) {
+        pulled += 1024;
+        controller.enqueue(new TextEncoder().encode(`logout_token=${'a'.repeat(1011)}`));
+      },
+    });
+    const result = await readLogoutToken(form, () => body);
+    expect(result).toMatchObject({ _tag: 'LogoutTokenError', reason: 'Missing' });
+    expect(pulled).toBeLessThanOrEqual(maxBackchannelBodyBytes + 2 * 1024);
   });
 });
 

@@ -6,6 +6,7 @@
  * @module
  */
 import { LogoutTokenError } from '../errors.ts';
+import { type RequestBody, readBodyText } from './requestBody.ts';
 
 /** The largest body read: a logout token is about 1 KB. */
 export const maxBackchannelBodyBytes = 16 * 1024;
@@ -44,24 +45,23 @@ const isForm = (contentType: string | null | undefined) =>
   (contentType ?? '').split(';', 1)[0]?.trim().toLowerCase() === 'application/x-www-form-urlencoded';
 
 /**
- * §2.5: the request is a form POST with exactly one `logout_token`. Returns the token, or why the
- * request is refused (a {@link LogoutTokenError} with reason `Missing`).
+ * §2.5: the request is a form POST with exactly one `logout_token`. Reads at most
+ * {@link maxBackchannelBodyBytes} of the body, however much the client sends. Returns the token, or
+ * why the request is refused (a {@link LogoutTokenError} with reason `Missing`).
  */
 export const readLogoutToken = async (
   contentType: string | null | undefined,
-  body: (() => Promise<string>) | undefined,
+  body: RequestBody | (() => RequestBody),
 ): Promise<string | LogoutTokenError> => {
   if (!isForm(contentType))
     return malformed('The back-channel logout request must be application/x-www-form-urlencoded.');
-  let text: string;
+  let text: string | null;
   try {
-    text = body ? await body() : '';
+    text = await readBodyText(typeof body === 'function' ? body() : body, maxBackchannelBodyBytes);
   } catch {
-    return malformed(
-      `The back-channel logout request body could not be read (at most ${maxBackchannelBodyBytes} bytes).`,
-    );
+    return malformed('The back-channel logout request body could not be read.');
   }
-  if (text.length > maxBackchannelBodyBytes)
+  if (text === null)
     return malformed(`The back-channel logout request body is larger than ${maxBackchannelBodyBytes} bytes.`);
   const tokens = new URLSearchParams(text).getAll('logout_token');
   if (tokens.length !== 1 || tokens[0] === '')

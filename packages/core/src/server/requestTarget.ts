@@ -57,3 +57,39 @@ export const plainPathname = (rest: string): string | undefined => {
   const path = rest.slice(0, end);
   return plainPath.test(path) ? path : undefined;
 };
+
+/**
+ * A `Host` header a client may send (RFC 9110 §7.2, RFC 3986 §3.2.2): a DNS name or IPv4 address, or
+ * an IPv6 literal in brackets, and an optional port. Anything else — `/`, `?`, `#`, `@`, `\`,
+ * spaces — would move the boundary between authority and path once the URL is built from it.
+ */
+const validHost = /^(?:[A-Za-z0-9](?:[A-Za-z0-9_.-]*[A-Za-z0-9])?|\[[0-9A-Fa-f:.]+\])(?::(\d{1,5}))?$/;
+
+/**
+ * The request URL of a server that knows the scheme, the `Host` header and the request target (Node's
+ * `req.url`), checked so the URL names the same path the framework routes on: the host must be a host
+ * (a `Host: x/sign-out?` would otherwise make core route on `/sign-out` while the framework serves the
+ * real path) and the target a path (origin-form, RFC 9112 §3.2.1). Throws a `TypeError` otherwise,
+ * as `LogtoServer.open` does for a URL that does not parse; adapters answer both with 400.
+ *
+ * @example
+ * ```ts
+ * const url = requestUrl(socket.encrypted ? 'https' : 'http', req.headers.host, req.url);
+ * ```
+ */
+export const requestUrl = (
+  protocol: 'http' | 'https',
+  host: string | undefined,
+  target: string | undefined,
+): string => {
+  const port = typeof host === 'string' ? validHost.exec(host)?.[1] : undefined;
+  if (typeof host !== 'string' || !validHost.test(host) || (port !== undefined && Number(port) > 65_535)) {
+    throw new TypeError('The request has no valid Host header.');
+  }
+  if (typeof target !== 'string' || !target.startsWith('/')) {
+    throw new TypeError('The request target is not a path.');
+  }
+  // A name whose last label is a number must be an IPv4 address: `a.b.0` passes here but not the URL
+  // parser, so `LogtoServer.open` refuses it (with a `TypeError` too).
+  return `${protocol}://${host}${target}`;
+};

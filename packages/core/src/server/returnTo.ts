@@ -6,25 +6,47 @@
  */
 
 /**
+ * The longest return path kept, in characters. It travels in the sign-in transaction (a cookie in
+ * cookie mode): a longer one would let a hostile link plant cookies big enough to get every request
+ * of the app refused (431) until they expire.
+ */
+export const maxReturnToLength = 1024;
+
+// biome-ignore lint/suspicious/noControlCharactersInRegex: control characters are exactly what is refused.
+const unsafeCharacters = /[\u0000-\u001f\u007f\\]/;
+
+/** Whether a browser resolves `path` against the app's origin: `//host` and `/\host` leave it. */
+const isOriginRelativePath = (path: string) =>
+  path.startsWith('/') && !path.startsWith('//') && !path.startsWith('/\\');
+
+/**
  * `value` as a same-origin path (`/path?query#hash`) relative to `base`, or `fallback` for anything
- * else: absolute URLs, protocol-relative `//host`, backslash tricks, control characters.
+ * else: absolute URLs, protocol-relative `//host`, backslash tricks, control characters, paths whose
+ * dot segments or encoded dots normalise to `//host` (`/.//evil.com`, `/%2e//evil.com`), and values
+ * longer than {@link maxReturnToLength}.
+ *
+ * Idempotent: `safeReturnTo(safeReturnTo(x, base), base) === safeReturnTo(x, base)` for every string,
+ * so an app may check a value again anywhere without changing it.
  */
 export const safeReturnTo = (value: string | null | undefined, base: URL, fallback = '/'): string => {
   if (
     typeof value !== 'string' ||
-    !value.startsWith('/') ||
-    value.startsWith('//') ||
-    value.startsWith('/\\')
+    value.length > maxReturnToLength ||
+    !isOriginRelativePath(value) ||
+    unsafeCharacters.test(value)
   ) {
     return fallback;
   }
-  // biome-ignore lint/suspicious/noControlCharactersInRegex: control characters are exactly what is refused.
-  if (/[\u0000-\u001f\u007f\\]/.test(value)) return fallback;
   let url: URL;
   try {
     url = new URL(value, base);
   } catch {
     return fallback;
   }
-  return url.origin === base.origin ? `${url.pathname}${url.search}${url.hash}` : fallback;
+  if (url.origin !== base.origin) return fallback;
+  // Checked again after normalisation: dot segments may have turned the path into `//host`.
+  const path = `${url.pathname}${url.search}${url.hash}`;
+  return path.length <= maxReturnToLength && isOriginRelativePath(path) && !unsafeCharacters.test(path)
+    ? path
+    : fallback;
 };

@@ -5,13 +5,14 @@
  *
  * Unlike `@logto/node`'s `CookieStorage` (one cookie, raw SHA-256 key, no rotation, no chunking), the
  * key comes from HKDF, secrets rotate, each value is bound to its cookie name, a session that outgrows
- * one cookie is split rather than dropped, and each pending sign-in has its own cookie.
+ * one cookie is split rather than dropped (up to `maxChunks` cookies, past which it could not be read
+ * back), and each pending sign-in has its own cookie (at most `maxTransactionCookies` at once).
  *
  * @module
  */
 import { ConfigError } from '../errors.ts';
 import type { Storage } from '../ports/Storage.ts';
-import { type CookiePair, splitIntoCookies } from './chunking.ts';
+import { type CookiePair, maxChunks, splitIntoCookies } from './chunking.ts';
 import { sealedLength, withFewerAccessTokens } from './cookieBudget.ts';
 import { serializeAttributes } from './cookieHeader.ts';
 import { DecryptCache } from './decryptCache.ts';
@@ -40,7 +41,10 @@ export interface CookieSessionsConfig {
   readonly maxCookieBytes?: number;
   /** Cookie Path, default `'/'`. */
   readonly path?: string;
-  /** How many cookies the session may use before a one-time `console.warn`; default 2. */
+  /**
+   * How many cookies the session may use before it leaves out cached access tokens and a one-time
+   * `console.warn`; default 2, at most 64 (`maxChunks`: a session needing more cannot be written).
+   */
   readonly chunkBudget?: number;
 }
 
@@ -167,7 +171,8 @@ export class CookieSessions {
   }
 
   #warnOversized(bytes: number, cookies: number, withoutAccessTokens: number | undefined): void {
-    if (this.#warned) return;
+    // Over the hard cap the write fails with a StorageError that says all of this.
+    if (this.#warned || (withoutAccessTokens ?? cookies) > maxChunks) return;
     this.#warned = true;
     const budget = this.#config.chunkBudget;
     const outcome =

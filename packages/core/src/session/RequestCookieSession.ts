@@ -6,9 +6,24 @@
  */
 import { StorageError } from '../errors.ts';
 import type { CookieSession } from './CookieSessions.ts';
-import { type CookiePair, cookieNamesOf, joinCookies, splitIntoCookies } from './chunking.ts';
-import { findCookie, parseCookieHeader, serializeSetCookie } from './cookieHeader.ts';
+import {
+  type CookiePair,
+  findCookiesOf,
+  isCookieOf,
+  joinCookies,
+  maxChunks,
+  splitIntoCookies,
+} from './chunking.ts';
+import { findCookies, serializeSetCookie } from './cookieHeader.ts';
 import type { ResolvedSessionConfig } from './sessionConfig.ts';
+
+/**
+ * The most sign-in transaction cookies a browser keeps: each pending sign-in has its own, and a link
+ * to the sign-in route (which anyone can send) plants one, so without a cap enough of them would make
+ * every request too large for the server (431) until they expire. Three cover the tabs a user signs
+ * in from at once; a fourth sign-in drops the oldest, whose callback then asks to sign in again.
+ */
+export const maxTransactionCookies = 3;
 
 /** What a request-bound session needs from its {@link CookieSessions}. */
 export interface SessionSealer {
@@ -40,6 +55,9 @@ interface Target {
   readonly isSession: boolean;
 }
 
+/** Whether a write starts a sign-in: it sets (not deletes) a transaction. */
+const startsSignIn = (write: PendingWrite) => write.value !== null && write.key.startsWith(transactionPrefix);
+
 /** A write not yet sent: `value` null for a delete; `cookies` undefined while still encrypting. */
 interface PendingWrite {
   readonly key: string;
@@ -53,6 +71,8 @@ interface PendingWrite {
 const sessionKey = 'session';
 const transactionPrefix = 'transaction:';
 const base64url = /^[A-Za-z0-9_-]+$/;
+/** The part of a state a transaction cookie's name keeps (see {@link RequestCookieSession.#target}). */
+const statePrefix = /^[A-Za-z0-9_-]{1,16}$/;
 /** A lone surrogate cannot be encoded as UTF-8, so it would not read back as written. */
 const loneSurrogate = /\p{Cs}/u;
 
@@ -60,7 +80,8 @@ const loneSurrogate = /\p{Cs}/u;
 export class RequestCookieSession implements CookieSession {
   readonly #sealer: SessionSealer;
   readonly #cookieHeader: string | null | undefined;
-  #parsed: ReadonlyMap<string, string> | undefined;
+  /** The request cookies of each logical cookie read so far (itself and its chunks), by its name. */
+  #found: Map<string, ReadonlyMap<string, string>> | undefined;
   // Both made on first use: most requests write nothing and read one key.
   #writes: Map<string, PendingWrite> | undefined;
   #reads: Map<string, Promise<string | null>> | undefined;
@@ -79,15 +100,20 @@ export class RequestCookieSession implements CookieSession {
     this.#attributes = attributes;
   }
 
-  /** The request's cookies by name, parsed on first use. */
-  get #incoming(): ReadonlyMap<string, string> {
-    this.#parsed ??= parseCookieHeader(this.#cookieHeader);
-    return this.#parsed;
+  /**
+   * The request cookies of the logical cookie `cookie` (itself and its chunks), found in one pass over
+   * the header on first use. Never the map of every cookie, and never one search per chunk: a header
+   * of planted chunks (`logto_session.0` … `.999`) costs the same single pass as any other.
+   */
+  #cookiesOf(cookie: string): ReadonlyMap<string, string> {
+    this.#found ??= new Map();
+    let found = this.#found.get(cookie);
+    if (found === undefined) {
+      found = findCookiesOf(this.#cookieHeader, cookie);
+      this.#found.set(cookie, found);
+    }
+    return found;
   }
-
-  /** One request cookie: from the parsed map when there is one, else found in the header directly. */
-  readonly #cookie = (name: string): string | undefined =>
-    this.#parsed === undefined ? findCookie(this.#cookieHeader, name) : this.#parsed.get(name);
 
   // Not `async`: the read's own promise is returned, so a cached read costs no extra promise or tick.
   get(key: string): Promise<string | null> {
@@ -98,7 +124,7 @@ export class RequestCookieSession implements CookieSession {
     this.#reads ??= new Map();
     let read = this.#reads.get(key);
     if (read === undefined) {
-      const sealed = joinCookies(this.#cookie, target.cookie);
+      const sealed = joinCookies(this.#cookiesOf(target.cookie), target.cookie);
       read = sealed === null ? Promise.resolve(null) : this.#sealer.unseal(sealed, target.boundTo);
       this.#reads.set(key, read);
       read.catch(() => this.#reads?.delete(key));
@@ -114,7 +140,7 @@ export class RequestCookieSession implements CookieSession {
     // The request's cookies never change, so once known the session cookie's value is kept (writes,
     // checked above, take precedence); a request often reads the session several times.
     if (target.isSession && this.#sessionAtHand !== undefined) return this.#sessionAtHand;
-    const sealed = joinCookies(this.#cookie, target.cookie);
+    const sealed = joinCookies(this.#cookiesOf(target.cookie), target.cookie);
     const value = sealed === null ? null : this.#sealer.unsealed(sealed, target.boundTo);
     if (target.isSession) this.#sessionAtHand = value;
     return value;
@@ -153,6 +179,15 @@ export class RequestCookieSession implements CookieSession {
       cookies = await this.#sealer.fitBudget(value, target.boundTo, attributes, cookies);
       if (writes.get(target.cookie) !== write) return;
     }
+    if (cookies.length > maxChunks) {
+      // Written, it could never be read back: the user would be signed out (or loop through sign-in)
+      // with no word of why. Refused here, it reaches the app's error handling and its log.
+      writes.delete(target.cookie);
+      throw new StorageError({
+        reason: 'WriteFailed',
+        message: `The value for "${key}" would take ${cookies.length} cookies; no more than ${maxChunks} can be read back. Keep sessions in a server-side store (store mode: \`session: { store, secrets }\`), or request fewer resources and organizations.`,
+      });
+    }
     write.cookies = cookies;
   }
 
@@ -171,6 +206,7 @@ export class RequestCookieSession implements CookieSession {
   setCookieHeaders(): string[] {
     const headers: string[] = [];
     if (this.#writes === undefined) return headers;
+    const dropped = this.#transactionsOverCap(this.#writes);
     for (const [cookie, write] of this.#writes) {
       if (write.cookies === undefined) {
         throw new StorageError({
@@ -179,15 +215,65 @@ export class RequestCookieSession implements CookieSession {
         });
       }
       const written = new Set<string>();
-      for (const [name, value] of write.cookies) {
-        headers.push(serializeSetCookie(name, value, write.attributes));
-        written.add(name);
+      if (!dropped.has(cookie)) {
+        for (const [name, value] of write.cookies) {
+          headers.push(serializeSetCookie(name, value, write.attributes));
+          written.add(name);
+        }
       }
-      for (const stale of cookieNamesOf(this.#incoming, cookie)) {
+      for (const stale of this.#cookiesOf(cookie).keys()) {
         if (!written.has(stale)) headers.push(serializeSetCookie(stale, '', this.#attributes.expired));
       }
+      dropped.delete(cookie);
+    }
+    // What is left are transaction cookies of earlier requests over the cap: expired, every chunk.
+    for (const cookies of dropped.values()) {
+      for (const name of cookies) headers.push(serializeSetCookie(name, '', this.#attributes.expired));
     }
     return headers;
+  }
+
+  /**
+   * The transaction cookies over {@link maxTransactionCookies} once this request's writes are sent,
+   * oldest first, with the request cookies each is made of: none unless this request starts a sign-in.
+   * The request's own come after every one it carries. Those it carries are in age order: all have the
+   * configured Path, and browsers list cookies of equal Path by creation time, a replaced cookie keeping
+   * the time of the one it replaced (RFC 6265 §5.3 step 11, §5.4 step 2).
+   */
+  #transactionsOverCap(writes: ReadonlyMap<string, PendingWrite>): Map<string, readonly string[]> {
+    const over = new Map<string, readonly string[]>();
+    if (![...writes.values()].some(startsSignIn)) return over;
+    const byAge: [cookie: string, names: readonly string[]][] = [];
+    for (const [cookie, names] of this.#carriedTransactions())
+      if (!writes.has(cookie)) byAge.push([cookie, names]);
+    // This request's own: what they replace, {@link setCookieHeaders} expires with them.
+    for (const [cookie, write] of writes) if (startsSignIn(write)) byAge.push([cookie, []]);
+    for (const [cookie, names] of byAge.slice(0, Math.max(0, byAge.length - maxTransactionCookies))) {
+      over.set(cookie, names);
+    }
+    return over;
+  }
+
+  /**
+   * The transaction cookies this request carries, in header order: each logical cookie with the names
+   * of the request cookies it is made of (itself or its chunks). One pass over the header.
+   */
+  #carriedTransactions(): Map<string, string[]> {
+    const prefix = `${this.#sealer.config.cookieName}_tx_`;
+    const carried = new Map<string, string[]>();
+    const found = findCookies(this.#cookieHeader, prefix, (name) => {
+      const dot = name.indexOf('.', prefix.length);
+      const cookie = dot === -1 ? name : name.slice(0, dot);
+      return statePrefix.test(cookie.slice(prefix.length)) && isCookieOf(name, cookie);
+    });
+    for (const name of found.keys()) {
+      const dot = name.indexOf('.', prefix.length);
+      const cookie = dot === -1 ? name : name.slice(0, dot);
+      const names = carried.get(cookie);
+      if (names === undefined) carried.set(cookie, [name]);
+      else names.push(name);
+    }
+    return carried;
   }
 
   /** The cookie a storage key lives in; `null` for keys a cookie session does not keep. */

@@ -40,8 +40,17 @@ export class RequestStoreSession implements CookieSession {
   #id: Promise<string | null> | undefined;
   /** The cookie to send: a signed id, or `'expire'`. */
   #cookie: string | 'expire' | undefined;
+  /** The id {@link #cookie} is signed for. */
+  #cookieId: string | undefined;
+  /**
+   * Set by {@link rotateId}: the id a sign-in replaces (`null` when the browser had none). The new
+   * session is written under a fresh id; this one is ended afterwards.
+   */
+  #replaced: string | null | undefined;
   /** The id's session was deleted (signed out here or elsewhere): it takes no more sign-ins. */
   #deleted = false;
+  /** An id {@link rotateId} made in this request: nothing is stored under it yet. */
+  #fresh: string | undefined;
   /** Where each transaction read in this request was found (it may predate the last id rotation). */
   readonly #transactionIds = new Map<string, string>();
   readonly #inFlight = new Map<string, Promise<string | null>>();
@@ -59,7 +68,10 @@ export class RequestStoreSession implements CookieSession {
       const value = this.#incoming.get(this.#context.cookieName);
       if (value === undefined) return null;
       const verified = await this.#context.verify(value);
-      if (verified && verified.keyIndex > 0) this.#cookie ??= await this.#context.sign(verified.id);
+      if (verified && verified.keyIndex > 0 && this.#cookie === undefined) {
+        this.#cookie = await this.#context.sign(verified.id);
+        this.#cookieId = verified.id;
+      }
       return verified?.id ?? null;
     })();
     return this.#id;
@@ -70,8 +82,14 @@ export class RequestStoreSession implements CookieSession {
     const id = newSessionId();
     this.#id = Promise.resolve(id);
     this.#deleted = false;
-    this.#cookie = await this.#context.sign(id);
+    await this.#sendCookie(id);
     return id;
+  }
+
+  /** Sends the browser the cookie of `id`, with a renewed Max-Age. */
+  async #sendCookie(id: string): Promise<void> {
+    this.#cookie = await this.#context.sign(id);
+    this.#cookieId = id;
   }
 
   async get(key: string): Promise<string | null> {
@@ -99,7 +117,10 @@ export class RequestStoreSession implements CookieSession {
     if (known !== undefined) return store.readTransaction(store.transactionKey(known, state));
     // A sign-in started in another tab before this session's id rotated is kept under an earlier id.
     const value = await store.readTransaction(store.transactionKey(id, state));
-    if (value !== null) return value;
+    if (value !== null) {
+      this.#transactionIds.set(state, id);
+      return value;
+    }
     for (const previous of await store.previousIds(id)) {
       const earlier = await store.readTransaction(store.transactionKey(previous, state));
       if (earlier !== null) {
@@ -130,20 +151,51 @@ export class RequestStoreSession implements CookieSession {
   async #setSession(value: string): Promise<void> {
     const { store } = this.#context;
     let id = await this.#currentId();
+    const record = readSessionRecord(value);
+    const signedIn = record?.tags.has('authenticated') === true;
     // Asked afresh: the session may have been deleted (signed out elsewhere) since this request read it.
-    if (id !== null && (await store.readSession(id)) === 'deleted') {
+    const stored = id === null || id === this.#fresh ? null : await store.readSession(id);
+    if (stored === 'deleted') {
       // Tokens for a deleted session are dropped, never revived under a new id; a new sign-in starts afresh.
-      if (readSessionRecord(value)?.tags.has('authenticated')) {
-        this.#deleted = true;
-        this.#cookie = 'expire';
-        return;
-      }
+      if (signedIn) return this.#ended();
       id = null;
     }
+    // A visitor who has not signed in keeps nothing in the store but pending sign-ins (short TTL):
+    // a record without tokens (signing in, a failed callback) is not worth 14 days of storage.
+    if (!signedIn && (stored === null || stored === 'deleted') && record !== null) return;
     id ??= await this.#newId();
-    await store.writeSession(id, value);
-    // Renews the cookie's Max-Age with the store entry's TTL.
-    if (this.#cookie === undefined || this.#cookie === 'expire') this.#cookie = await this.#context.sign(id);
+    if ((await store.writeSession(id, value)) === 'ended') return this.#ended();
+    // Renews the cookie's Max-Age with the store entry's TTL (and sends a rotated id).
+    if (this.#cookie === undefined || this.#cookie === 'expire' || this.#cookieId !== id) {
+      await this.#sendCookie(id);
+    }
+    if (this.#replaced !== undefined) await this.#endReplaced(id);
+  }
+
+  /** This request's session was ended (signed out here or elsewhere): it takes no more writes. */
+  #ended(): void {
+    this.#deleted = true;
+    this.#cookie = 'expire';
+    this.#cookieId = undefined;
+  }
+
+  /**
+   * After a sign-in's session is written under its fresh id: pending sign-ins of other tabs stay
+   * reachable from it, and the replaced id's session ends. Best effort: the new session is complete
+   * without it, and whatever the replaced id holds was never this sign-in's.
+   */
+  async #endReplaced(id: string): Promise<void> {
+    const replaced = this.#replaced;
+    this.#replaced = undefined;
+    if (replaced === null || replaced === undefined) return;
+    const { store } = this.#context;
+    try {
+      await store.linkPrevious(id, replaced);
+      const entry = await store.readSession(replaced);
+      if (entry !== null && entry !== 'deleted') await store.deleteSession(replaced);
+    } catch {
+      // The replaced session expires with its TTL.
+    }
   }
 
   async #setTransaction(state: string, value: string): Promise<void> {
@@ -173,26 +225,18 @@ export class RequestStoreSession implements CookieSession {
   }
 
   /**
-   * Moves the session to a fresh id: writes it there, remembers the old id for pending sign-ins of
-   * other tabs, and deletes the old id's session. Called by the client right after a sign-in.
+   * Called by the client when a sign-in succeeded, before it writes the new session: that session is
+   * written under a fresh id, never under the id the browser brought (which may have been planted or
+   * learnt before sign-in: no session fixation, not even for the length of a request), and the old
+   * id's session is ended once the new one is stored.
    */
   async rotateId(): Promise<void> {
     const previous = await this.#currentId();
-    if (previous === null) return;
-    const { store } = this.#context;
-    const entry = await store.readSession(previous);
-    if (entry === null || entry === 'deleted') return;
-    this.#pendingWrites++;
-    try {
-      const id = newSessionId();
-      await store.writeSession(id, entry.value);
-      await store.linkPrevious(id, previous);
-      await store.deleteSession(previous);
-      this.#id = Promise.resolve(id);
-      this.#cookie = await this.#context.sign(id);
-    } finally {
-      this.#pendingWrites--;
-    }
+    const id = newSessionId();
+    this.#replaced = previous;
+    this.#fresh = id;
+    this.#id = Promise.resolve(id);
+    this.#deleted = false;
   }
 
   setCookieHeaders(): string[] {

@@ -77,6 +77,16 @@ describe('StoreSessions cookies', () => {
     expect(headers[0]).not.toContain('Secure');
   });
 
+  it('expires at most the chunks a cookie session could have written, however many are planted', async () => {
+    const sessions = new StoreSessions({ store: createStorage({ driver: memoryDriver() }), secrets });
+    const planted = Array.from({ length: 1000 }, (_, index) => `logto_session.${index}=x`).join('; ');
+    const session = sessions.open(planted, { secure: false });
+    await session.set('session', 'value');
+    const headers = session.setCookieHeaders();
+    expect(headers.filter((header) => header.startsWith('logto_session.'))).toHaveLength(64);
+    expect(headers).toContain('logto_session.63=; Path=/; Max-Age=0; HttpOnly; SameSite=Lax');
+  });
+
   it('refuses keys it does not keep', async () => {
     const session = new StoreSessions({ store: createStorage({ driver: memoryDriver() }), secrets }).open(
       '',

@@ -192,23 +192,15 @@ export class StoreSessions {
       throw invalid('deleteSessions needs a non-empty sid or sub.');
     }
     const [kind, claim] = given(sid) ? (['sid', sid!] as const) : (['sub', sub!] as const);
-    let deleted = 0;
-    let kept = 0;
-    for (const id of await this.#store.indexedIds(kind, claim)) {
-      const entry = await this.#store.readSession(id);
-      if (entry === null || entry === 'deleted') continue;
+    const ids = await this.#store.indexedIds(kind, claim);
+    return this.#store.endSessions(ids, (entry) => {
+      if (entry === null || entry === 'deleted') return false;
       const record = readSessionRecord(entry.value);
       const claims = record?.tags.has('authenticated') ? claimsOf(record) : null;
       // The index may list sessions that have changed since (signed out, another user): the stored ID token decides.
-      if (claims?.[kind] !== claim) continue;
-      if (given(sid) && given(sub) && claims.sub !== sub) kept++;
-      else {
-        await this.#store.deleteSession(id);
-        deleted++;
-      }
-    }
-    if (kept === 0) await this.#store.dropIndex(kind, claim);
-    return deleted;
+      if (claims?.[kind] !== claim) return false;
+      return !(given(sid) && given(sub)) || claims.sub === sub;
+    });
   }
 
   async #verify(value: string): Promise<VerifiedSessionId | null> {

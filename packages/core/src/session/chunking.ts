@@ -7,10 +7,52 @@
  * @module
  */
 
+import { findCookies } from './cookieHeader.ts';
+
 /** A real cookie: its name and value. */
 export type CookiePair = readonly [name: string, value: string];
 
+/**
+ * The most cookies one logical cookie is written to or read from. Each chunk holds at least 256
+ * characters of value (`sessionConfig.ts`), so 64 of them are over 16 KiB, Node's default limit for
+ * all request headers: whatever `maxCookieBytes`, a session that fits through it is readable. A value
+ * that would need more is refused when written (it could never be read back); a request naming more
+ * chunks is not ours, and its read costs at most this many lookups, never one per planted chunk.
+ */
+export const maxChunks = 64;
+
 const chunkName = (name: string, index: number) => `${name}.${index}`;
+const maxIndexDigits = String(maxChunks).length;
+
+/**
+ * Whether `cookie` is the logical cookie `name` or one of the chunks it can be read from: `.0` …
+ * `.<maxChunks>` as written (no leading zeros), the last only to tell a value over the cap.
+ */
+export const isCookieOf = (cookie: string, name: string): boolean => {
+  if (cookie === name) return true;
+  const digits = cookie.length - name.length - 1;
+  if (
+    digits < 1 ||
+    digits > maxIndexDigits ||
+    cookie.charCodeAt(name.length) !== 0x2e || // '.'
+    !cookie.startsWith(name)
+  )
+    return false;
+  let index = 0;
+  for (let at = name.length + 1; at < cookie.length; at++) {
+    const digit = cookie.charCodeAt(at) - 0x30;
+    if (digit < 0 || digit > 9 || (digit === 0 && index === 0 && digits > 1)) return false;
+    index = index * 10 + digit;
+  }
+  return index <= maxChunks;
+};
+
+/**
+ * The cookies of the logical cookie `name` in a `Cookie` header — itself and its chunks, see
+ * {@link isCookieOf} — found in one pass, exactly as `parseCookieHeader` reads them.
+ */
+export const findCookiesOf = (header: string | null | undefined, name: string): Map<string, string> =>
+  findCookies(header, name, (cookie) => isCookieOf(cookie, name));
 
 /**
  * The cookies `value` is written to under `name`, each of whose header (`name=value` + `attributes`)
@@ -36,15 +78,19 @@ export const splitIntoCookies = (
 /** The names among `cookies` that belong to the logical cookie `name`: itself and its chunks. */
 export const cookieNamesOf = (cookies: ReadonlyMap<string, string>, name: string): string[] => {
   const prefix = `${name}.`;
-  return [...cookies.keys()].filter(
-    (cookie) =>
-      cookie === name || (cookie.startsWith(prefix) && /^(0|[1-9]\d*)$/.test(cookie.slice(prefix.length))),
-  );
+  // Only chunks that could have been written: a header of planted `.N` cookies gets no more deletions.
+  return [...cookies.keys()].filter((cookie) => {
+    if (cookie === name) return true;
+    const index = cookie.startsWith(prefix) ? cookie.slice(prefix.length) : '';
+    return /^(0|[1-9]\d{0,2})$/.test(index) && Number(index) < maxChunks;
+  });
 };
 
 /**
- * The value of the logical cookie `name` (from a map of cookies, or a function that finds one): its chunks `.0`, `.1`, … joined up to the first gap when
- * `<name>.0` is present, else `<name>` itself; `null` when neither is.
+ * The value of the logical cookie `name` (from a map of cookies, or a function that finds one): its
+ * chunks `.0`, `.1`, … joined up to the first gap when `<name>.0` is present, else `<name>` itself;
+ * `null` when neither is, or when there are more than {@link maxChunks} chunks (never written, so never
+ * authentic). Looks up at most `maxChunks + 1` names.
  */
 export const joinCookies = (
   cookies: ReadonlyMap<string, string> | ((name: string) => string | undefined),
@@ -54,9 +100,10 @@ export const joinCookies = (
   const first = cookie(chunkName(name, 0));
   if (first === undefined) return cookie(name) ?? null;
   const parts: string[] = [first];
-  for (let index = 1; ; index++) {
+  for (let index = 1; index < maxChunks; index++) {
     const part = cookie(chunkName(name, index));
     if (part === undefined) return parts.join('');
     parts.push(part);
   }
+  return cookie(chunkName(name, maxChunks)) === undefined ? parts.join('') : null;
 };

@@ -2,8 +2,9 @@
  * The cookie budget: when a session record would need more cookies than allowed, the cookie keeps
  * only what the session cannot do without — the refresh token and the ID token — and leaves out
  * cached access tokens, oldest first. They are fetched again with the refresh token when asked for.
- * The cookie is never dropped: a session that still does not fit is written anyway (dropping it would
- * send the user around the sign-in loop).
+ * A session that still does not fit is written anyway (dropping it would send the user around the
+ * sign-in loop), up to `maxChunks` cookies (`chunking.ts`): past that it could never be read back, so
+ * the write fails with a `StorageError` that says to use store mode.
  *
  * @module
  */

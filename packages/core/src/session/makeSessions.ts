@@ -23,6 +23,17 @@ const isBuilt = (value: object): value is Sessions =>
   value instanceof StoreSessions ||
   (typeof (value as { open?: unknown }).open === 'function' && !('secrets' in value));
 
+/** What the server knows that decides defaults of the session cookie. */
+export interface SessionDefaults {
+  /**
+   * The cookie name when the config names none. `LogtoServer` passes `__Host-logto_session` when its
+   * `baseUrl` is https: a `__Host-` cookie can only be set by this very origin over https, so neither
+   * a sibling subdomain nor a plain-http page can plant one (no session fixation or login CSRF by
+   * cookie tossing).
+   */
+  readonly cookieName?: string;
+}
+
 /**
  * The sessions `config` asks for; throws `ConfigError('InvalidOption')` saying what to fix.
  *
@@ -32,7 +43,7 @@ const isBuilt = (value: object): value is Sessions =>
  * makeSessions({ store: createStorage({ driver }), secrets: process.env.SESSION_SECRET! }); // StoreSessions
  * ```
  */
-export const makeSessions = (config: SessionsConfig): Sessions => {
+export const makeSessions = (config: SessionsConfig, defaults: SessionDefaults = {}): Sessions => {
   if (typeof config !== 'object' || config === null) {
     throw new ConfigError({
       reason: 'InvalidOption',
@@ -41,6 +52,21 @@ export const makeSessions = (config: SessionsConfig): Sessions => {
     });
   }
   if (isBuilt(config)) return config;
-  if ('store' in config) return new StoreSessions(config);
-  return new CookieSessions(config);
+  const named =
+    config.cookieName === undefined && defaults.cookieName !== undefined
+      ? { ...config, cookieName: defaults.cookieName }
+      : config;
+  if ('store' in named) return new StoreSessions(named);
+  return new CookieSessions(named);
+};
+
+/**
+ * The default session cookie name of an app served at `baseUrl`: `__Host-logto_session` over https
+ * (with the cookie path `/`; `__Secure-logto_session` under another path), else `logto_session`.
+ *
+ * @see https://www.rfc-editor.org/rfc/rfc6265bis#name-cookie-name-prefixes
+ */
+export const defaultCookieName = (baseUrl: URL | undefined, path: string | undefined): string | undefined => {
+  if (baseUrl?.protocol !== 'https:') return undefined;
+  return path === undefined || path === '/' ? '__Host-logto_session' : '__Secure-logto_session';
 };

@@ -6,6 +6,7 @@
  */
 import { ConfigError } from '../errors.ts';
 import type { CookieSessionsConfig } from './CookieSessions.ts';
+import { maxChunks } from './chunking.ts';
 import { isCookieName } from './cookieHeader.ts';
 
 /** A config with every default filled in and every value checked. */
@@ -97,6 +98,11 @@ export const resolveSessionConfig = (config: CookieSessionsConfig): ResolvedSess
     'transactionMaxAgeSeconds',
   );
   const chunkBudget = positiveInteger(config.chunkBudget, 2, 'chunkBudget');
+  if (chunkBudget > maxChunks) {
+    throw invalid(
+      `CookieSessions: chunkBudget must be at most ${maxChunks} (no more cookies can be read back), got ${chunkBudget}; for larger sessions use store mode (\`session: { store, secrets }\`).`,
+    );
+  }
   // The longest name and attributes any header can have: a transaction chunk with Secure.
   const overhead =
     `${cookieName}_tx_${'x'.repeat(16)}.9999=; Path=${path}; Max-Age=${Math.max(maxAgeSeconds, transactionMaxAgeSeconds)}; HttpOnly; SameSite=Lax; Secure`

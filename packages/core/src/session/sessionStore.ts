@@ -2,13 +2,14 @@
  * How {@link StoreSessions} keeps sessions in an unstorage store: the key layout, the stored entries
  * and the index by `sid`/`sub`.
  *
- * | key                             | value                                                    | TTL                  |
- * | ------------------------------- | -------------------------------------------------------- | -------------------- |
- * | `<prefix>session:<id>`          | `{ v: 1, value, expiresAt }`, or `{ v: 1, deleted: true }` | session max-age      |
- * | `<prefix>tx:<id>:<state>`       | `{ v: 1, value, expiresAt }`                             | transaction max-age  |
- * | `<prefix>previous:<id>`         | the ids this one replaced at sign-in (newest first)       | transaction max-age  |
- * | `<prefix>by-sid:<sid>`          | JSON list of session ids                                 | session max-age      |
- * | `<prefix>by-sub:<sub>`          | JSON list of session ids                                 | session max-age      |
+ * | key                             | value                                                      | TTL                    |
+ * | ------------------------------- | ---------------------------------------------------------- | ---------------------- |
+ * | `<prefix>session:<id>`          | `{ v: 1, value, expiresAt }`, or `{ v: 1, deleted: true }` | session max-age        |
+ * | `<prefix>ended:<id>`            | `{ v: 1 }`: the session was ended (signed out, logged out)  | session max-age        |
+ * | `<prefix>tx:<id>:<state>`       | `{ v: 1, value, expiresAt }`                               | transaction max-age    |
+ * | `<prefix>previous:<id>`         | the ids this one replaced at sign-in (newest first)         | transaction max-age    |
+ * | `<prefix>by-sid:<sid>`          | JSON list of `[id, expiresAt]`, oldest first               | 1.5 × session max-age  |
+ * | `<prefix>by-sub:<sub>`          | JSON list of `[id, expiresAt]`, oldest first               | 1.5 × session max-age  |
  *
  * Entries carry their own `expiresAt`, checked on every read: drivers that ignore unstorage's `ttl`
  * option (memory, lru-cache, fs) still never serve an expired session, they only keep it longer.
@@ -17,8 +18,15 @@
  * answer 503): a store that is down never hangs a request and never reads as signed out, so nothing
  * is lost and nobody is sent around the sign-in loop.
  *
- * A deleted session leaves a tombstone for its max-age, so a request that read it before the delete
- * cannot bring it back by writing (the id's cookie may live that long).
+ * An ended session cannot come back. Unstorage has no compare-and-set, so ending writes the `ended:`
+ * marker first and then a tombstone over the session; a write checks the marker *after* writing and
+ * puts the tombstone back if it finds one. Whatever the interleaving, a write that raced an end is
+ * either overwritten by the end's tombstone or sees its marker.
+ *
+ * Every live session stays in the index of its `sid` and `sub` for as long as it can be read, so a
+ * back-channel logout finds them all: index entries outlive the session writes they cover, a write
+ * re-lists a session a concurrent writer dropped, and a claim holds at most {@link indexCapacity}
+ * sessions — a sign-in beyond that ends the oldest instead of leaving it unlisted.
  *
  * @module
  */
@@ -46,8 +54,13 @@ interface LiveEntry {
 /** What a session key holds: its value, a tombstone, or nothing (missing, expired, unreadable). */
 export type SessionEntry = { readonly value: string } | 'deleted' | null;
 
-/** How many ids an index list keeps (the newest); older sign-ins of the same user drop out. */
-const indexCapacity = 100;
+/**
+ * How many sessions one `sid` or `sub` keeps listed. A sign-in beyond it ends the oldest of them: a
+ * session the index cannot list could not be ended by a back-channel logout.
+ */
+export const indexCapacity = 1000;
+/** How many sessions are ended at once by {@link StoreSessions.deleteSessions}. */
+const endConcurrency = 16;
 /** How many earlier ids a session remembers, for sign-ins started in other tabs before it rotated. */
 const previousCapacity = 3;
 
@@ -56,6 +69,12 @@ const isObject = (value: unknown): value is Record<string, unknown> =>
 
 const isIdList = (value: unknown): value is string[] =>
   Array.isArray(value) && value.every((item) => typeof item === 'string');
+
+/** An index entry: a session id and until when it is listed. */
+type IndexEntry = readonly [id: string, listedUntil: number];
+
+const isIndexEntry = (value: unknown): value is IndexEntry =>
+  Array.isArray(value) && value.length === 2 && typeof value[0] === 'string' && typeof value[1] === 'number';
 
 const utf8 = new TextDecoder();
 
@@ -82,8 +101,6 @@ const segment = (value: string) => encodeURIComponent(value).replace(/\./g, '%2E
 /** The session store behind every request of one {@link StoreSessions}. */
 export class SessionStore {
   readonly #settings: SessionStoreSettings;
-  /** `<kind>|<claim>|<id>` → when this process last wrote that index entry. */
-  readonly #indexed = new LruCache<number>(10_000);
   /** Session id → its stored text as last read, and that text parsed (see {@link readSession}). */
   readonly #lastRead = new LruCache<{ readonly raw: string; readonly parsed: unknown }>(1000);
 
@@ -97,6 +114,10 @@ export class SessionStore {
 
   transactionKey(id: string, state: string): string {
     return `${this.#settings.keyPrefix}tx:${id}:${state}`;
+  }
+
+  #endedKey(id: string): string {
+    return `${this.#settings.keyPrefix}ended:${id}`;
   }
 
   #previousKey(id: string): string {
@@ -143,10 +164,23 @@ export class SessionStore {
     return { value: stored.value };
   }
 
-  /** Writes the session under `id` for the session max-age, and indexes it by `sid` and `sub`. */
-  async writeSession(id: string, value: string): Promise<void> {
+  /**
+   * Writes the session under `id` for the session max-age and lists it under its `sid` and `sub`;
+   * `'ended'` when the session was ended meanwhile (the write is undone, see the module notes).
+   */
+  async writeSession(id: string, value: string): Promise<'written' | 'ended'> {
     await this.#write(this.sessionKey(id), value, this.#settings.maxAgeSeconds);
+    if (await this.#isEnded(id)) {
+      await this.#tombstone(id);
+      return 'ended';
+    }
     await this.#index(id, value);
+    return 'written';
+  }
+
+  async #isEnded(id: string): Promise<boolean> {
+    const marker = await this.#call('read', () => this.#settings.store.getItem(this.#endedKey(id)));
+    return isObject(marker) && marker.v === 1;
   }
 
   /** Writes a transaction for the transaction max-age. */
@@ -159,8 +193,17 @@ export class SessionStore {
     return this.#call('write', () => this.#settings.store.setItem(key, entry, { ttl }));
   }
 
-  /** Replaces the session under `id` with a tombstone: it reads as signed out and takes no more writes. */
-  deleteSession(id: string): Promise<void> {
+  /**
+   * Ends the session under `id`: it reads as signed out and takes no more writes, also from requests
+   * that read it before (the `ended:` marker first, then the tombstone; see the module notes).
+   */
+  async deleteSession(id: string): Promise<void> {
+    const ttl = this.#settings.maxAgeSeconds;
+    await this.#call('write', () => this.#settings.store.setItem(this.#endedKey(id), { v: 1 }, { ttl }));
+    await this.#tombstone(id);
+  }
+
+  #tombstone(id: string): Promise<void> {
     const ttl = this.#settings.maxAgeSeconds;
     return this.#call('write', () =>
       this.#settings.store.setItem(this.sessionKey(id), { v: 1, deleted: true }, { ttl }),
@@ -184,43 +227,77 @@ export class SessionStore {
     await this.#call('write', () => this.#settings.store.setItem(this.#previousKey(id), ids, { ttl }));
   }
 
-  /** The ids listed under `sid` (when given) or else `sub`. */
+  /** The ids listed under `sid` (when given) or else `sub`, oldest first. */
   async indexedIds(kind: 'sid' | 'sub', claim: string): Promise<string[]> {
-    const stored = await this.#call('read', () => this.#settings.store.getItem(this.#indexKey(kind, claim)));
-    return isIdList(stored) ? stored : [];
+    return (await this.#readIndex(this.#indexKey(kind, claim), Date.now())).map(([id]) => id);
   }
 
-  /** Drops the index list of `claim`. */
-  dropIndex(kind: 'sid' | 'sub', claim: string): Promise<void> {
-    return this.remove(this.#indexKey(kind, claim));
+  /** Ends the sessions `end` picks among `ids`, a few at a time; returns how many it ended. */
+  async endSessions(ids: readonly string[], end: (entry: SessionEntry) => boolean): Promise<number> {
+    let ended = 0;
+    for (let start = 0; start < ids.length; start += endConcurrency) {
+      const batch = ids.slice(start, start + endConcurrency);
+      const results = await Promise.all(
+        batch.map(async (id) => {
+          if (!end(await this.readSession(id))) return 0;
+          await this.deleteSession(id);
+          return 1;
+        }),
+      );
+      for (const result of results) ended += result;
+    }
+    return ended;
+  }
+
+  /** The live entries of an index list; lists of earlier versions (plain ids) count as fresh. */
+  async #readIndex(key: string, now: number): Promise<IndexEntry[]> {
+    const stored = await this.#call('read', () => this.#settings.store.getItem(key));
+    if (isIdList(stored)) return stored.map((id) => [id, now + this.#listingMs()] as const);
+    if (!Array.isArray(stored)) return [];
+    return stored.filter((entry): entry is IndexEntry => isIndexEntry(entry) && entry[1] > now);
   }
 
   /**
-   * Adds `id` to the lists of its ID token's `sid` and `sub`. Unstorage has no atomic append, so after
-   * writing a list it reads it back and tries again (up to 3 times) if a concurrent writer dropped `id`.
+   * How long a listing lasts: 1.5 × the max-age. A session is re-listed by the first write after half
+   * its listing has passed, so it is always listed for at least a max-age after its last write — and a
+   * session lives at most a max-age after its last write.
+   */
+  #listingMs(): number {
+    return this.#settings.maxAgeSeconds * 1500;
+  }
+
+  /**
+   * Lists `id` under its ID token's `sid` and `sub`. Unstorage has no atomic append, so each write
+   * reads the list first and again after writing (up to 3 times): a session a concurrent writer
+   * dropped is listed again, at the latest by its own next write.
    */
   async #index(id: string, value: string): Promise<void> {
     const record = readSessionRecord(value);
     const claims = record?.tags.has('authenticated') ? claimsOf(record) : null;
     if (!claims) return;
-    const now = Date.now();
-    // Rewritten at half the max-age, so a list never expires before the sessions it lists.
-    const fresh = (at: number | undefined) =>
-      at !== undefined && now - at < (this.#settings.maxAgeSeconds * 1000) / 2;
+    const maxAgeMs = this.#settings.maxAgeSeconds * 1000;
     for (const kind of ['sid', 'sub'] as const) {
       const claim = claims[kind];
       if (typeof claim !== 'string' || claim === '') continue;
-      const cacheKey = `${kind}|${claim}|${id}`;
-      if (fresh(this.#indexed.get(cacheKey))) continue;
       const key = this.#indexKey(kind, claim);
       for (let attempt = 0; attempt < 3; attempt++) {
-        const ids = await this.indexedIds(kind, claim);
-        const next = [...ids.filter((other) => other !== id), id].slice(-indexCapacity);
-        const ttl = this.#settings.maxAgeSeconds;
+        const now = Date.now();
+        const entries = await this.#readIndex(key, now);
+        const listed = entries.find(([other]) => other === id);
+        if (listed !== undefined && listed[1] >= now + maxAgeMs) break;
+        const next: IndexEntry[] = [
+          ...entries.filter(([other]) => other !== id),
+          [id, now + this.#listingMs()],
+        ];
+        const pushedOut = next.splice(0, Math.max(0, next.length - indexCapacity));
+        const ttl = Math.ceil(this.#listingMs() / 1000);
         await this.#call('write', () => this.#settings.store.setItem(key, next, { ttl }));
-        if ((await this.indexedIds(kind, claim)).includes(id)) break;
+        // Sessions no longer listed are ended rather than left out of reach of a logout.
+        await this.endSessions(
+          pushedOut.map(([other]) => other),
+          (entry) => entry !== null && entry !== 'deleted',
+        );
       }
-      this.#indexed.set(cacheKey, now);
     }
   }
 

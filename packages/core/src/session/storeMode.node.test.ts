@@ -4,7 +4,12 @@
  */
 import { type DevProvider, startDevProvider } from '@logto-machine/dev-provider';
 import { completeSignIn } from '@logto-machine/dev-provider/testing';
-import { createStorage, type Storage as Unstorage } from 'unstorage';
+import {
+  createStorage,
+  type StorageValue,
+  type TransactionOptions,
+  type Storage as Unstorage,
+} from 'unstorage';
 import memoryDriver from 'unstorage/drivers/memory';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ProviderCache } from '../runtime/providerCache.ts';
@@ -56,7 +61,85 @@ describe('LogtoServer in store mode', () => {
     expect(claims?.sub).toBe('user_demo');
     // The id known before sign-in (planted by an attacker, say) is worth nothing after it.
     expect((await planted.request('/', (client) => client.isAuthenticated())).value).toBe(false);
-    expect(await store.getItem(`logto:session:${beforeSignIn}`)).toEqual({ v: 1, deleted: true });
+    expect(await store.getItem(`logto:session:${beforeSignIn}`)).toBeNull();
+  });
+
+  it('never lets a planted session id read as the user, not even while the callback runs', async () => {
+    // A slow store widens every window: each call waits 2 ms.
+    const slow = createStorage({ driver: memoryDriver() });
+    for (const method of ['getItem', 'getItemRaw', 'setItem', 'removeItem'] as const) {
+      const original = slow[method].bind(slow) as (...args: unknown[]) => Promise<unknown>;
+      (slow as unknown as Record<string, unknown>)[method] = async (...args: unknown[]) => {
+        await new Promise((resolve) => setTimeout(resolve, 2));
+        return original(...args);
+      };
+    }
+    const slowServer = new LogtoServer({
+      ...server.config,
+      session: { store: slow, secrets: 'store-mode-test-secret-0123456789abcdef' },
+    });
+    // The attacker starts a sign-in to get an id, and plants that cookie in the victim's browser.
+    const attacker = new ServerBrowser(slowServer);
+    await attacker.request('/sign-in');
+    const victim = new ServerBrowser(slowServer);
+    victim.cookie = attacker.cookie;
+    const { routed } = await victim.request('/sign-in');
+    const plantedId = idOf(victim.cookie)!;
+    expect(plantedId).toBe(idOf(attacker.cookie));
+    const callback = new URL(
+      await completeSignIn(routed?.kind === 'redirect' ? routed.location : '', {
+        username: 'demo',
+        password: 'demo-password',
+      }),
+    );
+    // The attacker polls with the planted id for as long as the victim's callback runs.
+    let done = false;
+    const seen: boolean[] = [];
+    const polling = (async () => {
+      while (!done) seen.push((await attacker.request('/', (client) => client.isAuthenticated())).value!);
+    })();
+    await victim.request(callback.pathname + callback.search);
+    done = true;
+    await polling;
+    seen.push((await attacker.request('/', (client) => client.isAuthenticated())).value!);
+    expect(seen.length).toBeGreaterThan(3);
+    expect(seen.every((signedIn) => !signedIn)).toBe(true);
+    expect((await victim.request('/', (client) => client.isAuthenticated())).value).toBe(true);
+    expect(idOf(victim.cookie)).not.toBe(plantedId);
+  });
+
+  it('leaves a planted session id without tokens when the store fails during the callback', async () => {
+    const failing = createStorage({ driver: memoryDriver() });
+    const failServer = new LogtoServer({
+      ...server.config,
+      session: { store: failing, secrets: 'store-mode-test-secret-0123456789abcdef' },
+    });
+    const victim = new ServerBrowser(failServer);
+    const { routed } = await victim.request('/sign-in');
+    const plantedId = idOf(victim.cookie)!;
+    const callback = new URL(
+      await completeSignIn(routed?.kind === 'redirect' ? routed.location : '', {
+        username: 'demo',
+        password: 'demo-password',
+      }),
+    );
+    const { setItem } = failing;
+    const written: string[] = [];
+    failing.setItem = (key: string, value: StorageValue, options?: TransactionOptions) => {
+      written.push(key);
+      return key.includes(':session:')
+        ? Promise.reject(new Error('ECONNRESET'))
+        : setItem(key, value, options);
+    };
+    try {
+      const answer = await victim.request(callback.pathname + callback.search);
+      expect(answer.routed).toMatchObject({ kind: 'page', status: 503 });
+    } finally {
+      failing.setItem = setItem;
+    }
+    expect(written).not.toContain(`logto:session:${plantedId}`);
+    expect(await failing.getItem(`logto:session:${plantedId}`)).toBeNull();
+    expect(idOf(victim.cookie)).toBe(plantedId);
   });
 
   it('gets and refreshes tokens through the store', async () => {

@@ -13,6 +13,7 @@ import { fromStorage, type Storage } from '../ports/Storage.ts';
 import { encodeSessionRecord } from '../runtime/sessionRecord.ts';
 import type { CookieSession } from './CookieSessions.ts';
 import { StoreSessions, type StoreSessionsConfig } from './StoreSessions.ts';
+import { indexCapacity } from './sessionStore.ts';
 
 const secret = 'store-sessions-contract-secret-0123456789';
 const otherSecret = 'another-secret-of-the-contract-0123456789';
@@ -142,7 +143,10 @@ export const storeSessionsContract = (name: string, makeStore: () => Unstorage):
       expect(await store.getItem(`${keyPrefix}session:${id}`)).toMatchObject({ v: 1 });
       expect(setItem).toHaveBeenCalledWith(`${keyPrefix}session:${id}`, expect.anything(), { ttl: 3600 });
       expect(setItem).toHaveBeenCalledWith(`${keyPrefix}tx:${id}:${stateA}`, expect.anything(), { ttl: 300 });
-      expect(setItem).toHaveBeenCalledWith(`${keyPrefix}by-sub:user_1`, [id], { ttl: 3600 });
+      // Listed for 1.5 × the max-age: longer than the session can live after any write that listed it.
+      expect(setItem).toHaveBeenCalledWith(`${keyPrefix}by-sub:user_1`, [[id, expect.any(Number)]], {
+        ttl: 5400,
+      });
       setItem.mockRestore();
     });
 
@@ -212,27 +216,92 @@ export const storeSessionsContract = (name: string, makeStore: () => Unstorage):
       expect(await withCookie(sessionsWith([secret]), resigned).read()).toBe('kept');
     });
 
-    it('rotates the id at sign-in: the old id no longer reads or writes the session', async () => {
+    it('writes a sign-in under a fresh id, never under the id the browser brought', async () => {
       const { store, keyPrefix, sessions } = make();
       const browser = new CookieBrowser(sessions);
       await browser.request((session) => session.set(`transaction:${stateA}`, 'pending'));
       const planted = browser.clone();
       const oldId = idOf(browser)!;
+      const setItem = vi.spyOn(store, 'setItem');
       await browser.request(async (session) => {
+        expect(await session.get(`transaction:${stateA}`)).toBe('pending');
+        await session.rotateId!();
         await session.set('session', signedInRecord({ sub: 'user_1', sid: 'sid_1' }));
         await session.delete(`transaction:${stateA}`);
-        await session.rotateId!();
       });
       const newId = idOf(browser)!;
       expect(newId).not.toBe(oldId);
+      // Not even for a moment: nothing was ever written under the old id's session key.
+      const written = setItem.mock.calls.map(([key]) => key);
+      expect(written).not.toContain(`${keyPrefix}session:${oldId}`);
+      expect(written).toContain(`${keyPrefix}session:${newId}`);
+      setItem.mockRestore();
       expect(await browser.read()).toBe(signedInRecord({ sub: 'user_1', sid: 'sid_1' }));
       expect(await planted.read()).toBeNull();
-      expect(await store.getItem(`${keyPrefix}session:${oldId}`)).toEqual({ v: 1, deleted: true });
-      // Whoever held the old id cannot bring a signed-in session back under it.
-      await planted.request((session) => session.set('session', signedInRecord({ sub: 'attacker' })));
-      expect(await planted.read()).toBeNull();
-      expect(planted.cookies.has('logto_session')).toBe(false);
+      expect(await planted.read(`transaction:${stateA}`)).toBeNull();
       expect(await sessions.deleteSessions({ sid: 'sid_1' })).toBe(1);
+    });
+
+    it('ends the session a new sign-in replaces: the old id no longer reads or writes it', async () => {
+      const { store, keyPrefix, sessions } = make();
+      const browser = new CookieBrowser(sessions);
+      await browser.request((session) => session.set('session', signedInRecord({ sub: 'user_1' })));
+      const copy = browser.clone();
+      const oldId = idOf(browser)!;
+      await browser.request(async (session) => {
+        await session.rotateId!();
+        await session.set('session', signedInRecord({ sub: 'user_2' }));
+      });
+      expect(idOf(browser)).not.toBe(oldId);
+      expect(await browser.read()).toBe(signedInRecord({ sub: 'user_2' }));
+      expect(await copy.read()).toBeNull();
+      expect(await store.getItem(`${keyPrefix}session:${oldId}`)).toEqual({ v: 1, deleted: true });
+      // Whoever kept the old id cannot bring a signed-in session back under it.
+      await copy.request((session) => session.set('session', signedInRecord({ sub: 'user_1' }, 'rt-2')));
+      expect(await copy.read()).toBeNull();
+      expect(copy.cookies.has('logto_session')).toBe(false);
+    });
+
+    it('leaves the browser its id and session when the sign-in fails to be stored', async () => {
+      const { store, keyPrefix, sessions } = make();
+      const browser = new CookieBrowser(sessions);
+      await browser.request((session) => session.set(`transaction:${stateA}`, 'pending'));
+      const oldId = idOf(browser)!;
+      const setItem = vi.spyOn(store, 'setItem').mockRejectedValue(new Error('store down'));
+      const failed = await browser
+        .request(async (session) => {
+          await session.rotateId!();
+          await session.set('session', signedInRecord({ sub: 'user_1' }));
+        })
+        .catch((error: unknown) => error);
+      setItem.mockRestore();
+      expect(failed).toMatchObject({ _tag: 'StorageError', reason: 'Unavailable' });
+      expect(idOf(browser)).toBe(oldId);
+      expect(await store.getItem(`${keyPrefix}session:${oldId}`)).toBeNull();
+      expect(await browser.read(`transaction:${stateA}`)).toBe('pending');
+    });
+
+    it('stores nothing but the pending sign-in for a visitor who has not signed in', async () => {
+      const { store, keyPrefix, sessions } = make();
+      const setItem = vi.spyOn(store, 'setItem');
+      const browser = new CookieBrowser(sessions);
+      const signingIn = encodeSessionRecord('signingIn', { transactions: {}, tokens: null, failure: null })!;
+      await browser.request(async (session) => {
+        await session.set('session', signingIn);
+        await session.set(`transaction:${stateA}`, 'pending');
+      });
+      const failedCallback = encodeSessionRecord('signedOut', {
+        transactions: {},
+        tokens: null,
+        failure: { tag: 'CallbackError', reason: 'ProviderError', message: 'access_denied' },
+      })!;
+      await browser.request((session) => session.set('session', failedCallback));
+      const id = idOf(browser)!;
+      expect(setItem.mock.calls.map(([key, , options]) => [key, options])).toEqual([
+        [`${keyPrefix}tx:${id}:${stateA}`, { ttl: 600 }],
+      ]);
+      setItem.mockRestore();
+      expect(await browser.read()).toBeNull();
     });
 
     it('keeps sign-ins started in other tabs before the id rotated', async () => {
@@ -243,18 +312,20 @@ export const storeSessionsContract = (name: string, makeStore: () => Unstorage):
         await session.set(`transaction:${stateB}`, 'tab B');
       });
       await browser.request(async (session) => {
+        expect(await session.get(`transaction:${stateA}`)).toBe('tab A');
+        await session.rotateId!();
         await session.set('session', signedInRecord({ sub: 'user_1' }));
         await session.delete(`transaction:${stateA}`);
-        await session.rotateId!();
       });
       expect(await browser.read(`transaction:${stateA}`)).toBeNull();
       await browser.request(async (session) => {
         expect(await session.get(`transaction:${stateB}`)).toBe('tab B');
-        await session.delete(`transaction:${stateB}`);
         await session.rotateId!();
+        await session.set('session', signedInRecord({ sub: 'user_1' }, 'rt-2'));
+        await session.delete(`transaction:${stateB}`);
       });
       expect(await browser.read(`transaction:${stateB}`)).toBeNull();
-      expect(await browser.read()).toBe(signedInRecord({ sub: 'user_1' }));
+      expect(await browser.read()).toBe(signedInRecord({ sub: 'user_1' }, 'rt-2'));
     });
 
     it('deletes the session at sign-out and expires the cookie; a copy of the cookie reads signed out', async () => {
@@ -318,6 +389,61 @@ export const storeSessionsContract = (name: string, makeStore: () => Unstorage):
       expect(setCookies).toEqual([expect.stringContaining('Max-Age=0')]);
       expect(await browser.read()).toBeNull();
     });
+
+    it.each([
+      ['after the request checked for a tombstone, before it writes', 'setItem', 'before', true],
+      ['after the request wrote, before it checks whether the session ended', 'getItem', 'before', true],
+      ['after the request checked whether the session ended', 'getItem', 'after', false],
+    ] as const)('keeps a session ended by a logout that lands %s', async (_, method, when, told) => {
+      const { store, keyPrefix, sessions } = make();
+      const browser = new CookieBrowser(sessions);
+      await browser.request((session) => session.set('session', signedInRecord({ sub: 'user_1', sid: 's' })));
+      const id = idOf(browser)!;
+      // The logout runs once, at the chosen point of the refresh's write.
+      const hookedKey = method === 'setItem' ? `${keyPrefix}session:${id}` : `${keyPrefix}ended:${id}`;
+      const original = store[method].bind(store) as (...args: unknown[]) => Promise<unknown>;
+      let logout: Promise<number> | undefined;
+      const spy = vi.spyOn(store, method).mockImplementation((async (key: string, ...rest: unknown[]) => {
+        if (key !== hookedKey || logout !== undefined) return original(key, ...rest);
+        if (when === 'before') {
+          logout = sessions.deleteSessions({ sid: 's' });
+          await logout;
+          return original(key, ...rest);
+        }
+        const result = await original(key, ...rest);
+        logout = sessions.deleteSessions({ sid: 's' });
+        await logout;
+        return result;
+      }) as never);
+      const { setCookies } = await browser.request(async (session) => {
+        expect(await session.get('session')).not.toBeNull();
+        await session.set('session', signedInRecord({ sub: 'user_1', sid: 's' }, 'rt-2'));
+      });
+      spy.mockRestore();
+      expect(await logout).toBe(1);
+      // Told at once when it can be; either way the session stays ended.
+      if (told) expect(setCookies).toEqual([expect.stringContaining('Max-Age=0')]);
+      expect(await browser.read()).toBeNull();
+      expect(await store.getItem(`${keyPrefix}session:${id}`)).toEqual({ v: 1, deleted: true });
+    });
+
+    it(`ends every session of a user, however many; beyond ${indexCapacity} a sign-in ends the oldest`, async () => {
+      const { sessions } = make();
+      const browsers: CookieBrowser[] = [];
+      for (let index = 0; index <= indexCapacity; index++) {
+        const browser = new CookieBrowser(sessions);
+        await browser.request((session) =>
+          session.set('session', signedInRecord({ sub: 'user_many', sid: `sid_${index}` })),
+        );
+        browsers.push(browser);
+      }
+      // The oldest was ended, not dropped from the index while it still worked.
+      expect(await browsers[0]!.read()).toBeNull();
+      expect(await browsers[1]!.read()).not.toBeNull();
+      expect(await sessions.deleteSessions({ sub: 'user_many' })).toBe(indexCapacity);
+      const reads = await Promise.all(browsers.map((browser) => browser.read()));
+      expect(reads.filter((read) => read !== null)).toEqual([]);
+    }, 60_000);
 
     it('never serves an entry past its own expiry, whatever the driver does with TTLs', async () => {
       const { sessions } = make({ maxAgeSeconds: 60 });
