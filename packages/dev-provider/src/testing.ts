@@ -10,6 +10,7 @@ import { alertText, type HtmlForm, parseForms } from './htmlForm.js';
 
 export { Browser, decodeEntities, type Fetch, jwtPayload, locationOf, visibleText } from './browser.js';
 export { CookieJar } from './cookieJar.js';
+export { endlessChunkBytes, endlessPost } from './endlessBody.js';
 export { junkPaths } from './junkPaths.js';
 export { backchannelLogoutEvent, createTestSigningKey, type TestSigningKey } from './testKeys.js';
 

@@ -7,6 +7,8 @@ import {
   completeSignIn,
   completeSignOut,
   createTestSigningKey,
+  endlessChunkBytes,
+  endlessPost,
   type TestSigningKey,
 } from '@logto-machine/dev-provider/testing';
 import { Hono } from 'hono';
@@ -225,14 +227,12 @@ describe('the back-channel logout route', () => {
   });
 
   it('reads at most 16 KiB of an endless body, then answers 400', async () => {
-    const chunk = 64 * 1024;
-    let pulled = 0;
-    const body = new ReadableStream<Uint8Array>({
-      pull(controller) {
-        pulled += chunk;
-        controller.enqueue(new Uint8Array(chunk).fill(0x61));
-      },
-    });
+    const { request, pulled } = endlessPost(`${apps.sid.url}/backchannel-logout`);
+    const response = await apps.sid.fetch(request);
+    expect(response.status).toBe(400);
+    expect((await response.json()).error_description).toMatch(/16384 bytes/);
+    expect(pulled.bytes).toBeLessThanOrEqual(4 * endlessChunkBytes);
+  });
     const response = await apps.sid.fetch(
       new Request(`${apps.sid.url}/backchannel-logout`, {
         method: 'POST',

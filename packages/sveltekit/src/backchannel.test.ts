@@ -1,5 +1,10 @@
 import { type DevProvider, startDevProvider } from '@logto-machine/dev-provider';
-import { createTestSigningKey, type TestSigningKey } from '@logto-machine/dev-provider/testing';
+import {
+  createTestSigningKey,
+  endlessChunkBytes,
+  endlessPost,
+  type TestSigningKey,
+} from '@logto-machine/dev-provider/testing';
 import type { RequestEvent } from '@sveltejs/kit';
 import { createStorage } from 'unstorage';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -73,14 +78,12 @@ describe('the back-channel logout route on SvelteKit', () => {
   });
 
   it('reads at most 16 KiB of an endless body, then answers 400', async () => {
-    const chunk = 64 * 1024;
-    let pulled = 0;
-    const body = new ReadableStream<Uint8Array>({
-      pull(controller) {
-        pulled += chunk;
-        controller.enqueue(new Uint8Array(chunk).fill(0x61));
-      },
-    });
+    const { request, pulled } = endlessPost(`${origin}/backchannel-logout`);
+    const response = await appWith({ store: createStorage(), secrets: [secret] })(request);
+    expect(response.status).toBe(400);
+    expect((await response.json()).error_description).toMatch(/16384 bytes/);
+    expect(pulled.bytes).toBeLessThanOrEqual(4 * endlessChunkBytes);
+  });
     const app = appWith({ store: createStorage(), secrets: [secret] });
     const response = await app(
       new Request(`${origin}/backchannel-logout`, {
