@@ -65,6 +65,8 @@ export const plainPathname = (rest: string): string | undefined => {
  */
 const validHost = /^(?:[A-Za-z0-9](?:[A-Za-z0-9_.-]*[A-Za-z0-9])?|\[[0-9A-Fa-f:.]+\])(?::(\d{1,5}))?$/;
 
+let lastValidHost: string | null = null;
+
 /**
  * The request URL of a server that knows the scheme, the `Host` header and the request target (Node's
  * `req.url`), checked so the URL names the same path the framework routes on: the host must be a host
@@ -82,9 +84,13 @@ export const requestUrl = (
   host: string | undefined,
   target: string | undefined,
 ): string => {
-  const port = typeof host === 'string' ? validHost.exec(host)?.[1] : undefined;
-  if (typeof host !== 'string' || !validHost.test(host) || (port !== undefined && Number(port) > 65_535)) {
-    throw new TypeError('The request has no valid Host header.');
+  if (host !== lastValidHost) {
+    const match = typeof host === 'string' ? validHost.exec(host) : null;
+    if (match === null || (match[1] !== undefined && Number(match[1]) > 65_535)) {
+      throw new TypeError('The request has no valid Host header.');
+    }
+    // A server sees the same few hosts again and again: the last good one is not checked twice.
+    lastValidHost = match.input;
   }
   if (typeof target !== 'string' || !target.startsWith('/')) {
     throw new TypeError('The request target is not a path.');

@@ -34,3 +34,15 @@ describe('requestUrl', () => {
     },
   );
 });
+
+describe('requestUrl, remembering the last good Host', () => {
+  test('still refuses a missing or empty Host, and a bad one after a good one', () => {
+    expect(() => requestUrl('http', undefined, '/')).toThrow(TypeError);
+    expect(() => requestUrl('http', '', '/')).toThrow(TypeError);
+    expect(requestUrl('https', 'app.example:8443', '/a?b')).toBe('https://app.example:8443/a?b');
+    expect(requestUrl('https', 'app.example:8443', '/c')).toBe('https://app.example:8443/c');
+    expect(() => requestUrl('https', 'app.example:8443/x?', '/')).toThrow(TypeError);
+    expect(() => requestUrl('https', undefined, '/')).toThrow(TypeError);
+    expect(() => requestUrl('https', 'app.example:8443', 'http://evil/')).toThrow(TypeError);
+  });
+});
