@@ -5,9 +5,9 @@ import {
   endlessPost,
   type TestSigningKey,
 } from '@logto-machine/dev-provider/testing';
-import type { RequestEvent } from '@sveltejs/kit';
 import { createStorage } from 'unstorage';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { eventFor } from '../test/requestEvent.ts';
 import { handleLogto, type LogtoServerConfig } from './index.ts';
 
 const secret = 'a-test-session-secret-of-32-chars-or-more';
@@ -31,12 +31,7 @@ const appWith = (session: unknown) => {
   const handle = handleLogto(config as LogtoServerConfig);
   return (request: Request) =>
     handle({
-      event: {
-        request,
-        url: new URL(request.url),
-        locals: {},
-        isDataRequest: false,
-      } as unknown as RequestEvent,
+      event: eventFor(request),
       resolve: () => {
         throw new Error('the back-channel route is answered by the hook');
       },

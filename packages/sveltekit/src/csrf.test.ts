@@ -7,9 +7,9 @@ import {
   locationOf,
   type TestSigningKey,
 } from '@logto-machine/dev-provider/testing';
-import type { RequestEvent } from '@sveltejs/kit';
 import { createStorage } from 'unstorage';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { eventFor } from '../test/requestEvent.ts';
 import { type HandleLogtoOptions, handleLogto, type LogtoLocals, type LogtoServerConfig } from './index.ts';
 
 const secret = 'a-test-session-secret-of-32-chars-or-more';
@@ -44,12 +44,7 @@ const makeApp = (options?: HandleLogtoOptions) => {
   const handle = handleLogto(config, options);
   return async (request: Request) =>
     handle({
-      event: {
-        request,
-        url: new URL(request.url),
-        locals: {},
-        isDataRequest: false,
-      } as unknown as RequestEvent,
+      event: eventFor(request),
       resolve: async (event) =>
         new Response(`reached as ${(event.locals as LogtoLocals).user?.sub ?? 'nobody'}`),
     });
@@ -237,12 +232,7 @@ describe('the back-channel logout route gets the provider’s form POST', () => 
     const handle = handleLogto(config);
     const app: App = async (request) =>
       handle({
-        event: {
-          request,
-          url: new URL(request.url),
-          locals: {},
-          isDataRequest: false,
-        } as unknown as RequestEvent,
+        event: eventFor(request),
         resolve: async () => new Response('reached'),
       });
     expect((await submit(app, '/oidc/logout', {}, { body: await logoutForm() })).status).toBe(200);

@@ -18,6 +18,7 @@ import {
   redirect,
 } from '@sveltejs/kit';
 import { describe, expect, it } from 'vitest';
+import { eventFor } from '../test/requestEvent.ts';
 import { handleLogto, handleLogtoError, type LogtoLocals, requireAuth } from './index.ts';
 
 const ops = useTestProviders();
@@ -92,20 +93,6 @@ const resolver =
       return json(body ?? { message: 'Internal Error' }, { status: 500 });
     }
   };
-
-/** A `RequestEvent` as SvelteKit builds one, with the fields the hook and the routes use. */
-const eventFor = (request: Request, isDataRequest = false) =>
-  ({
-    request,
-    url: new URL(request.url),
-    locals: {},
-    params: {},
-    route: { id: null },
-    isDataRequest,
-    isSubRequest: false,
-    getClientAddress: () => '127.0.0.1',
-    setHeaders: () => {},
-  }) as unknown as RequestEvent;
 
 /** The app: the hook, then (like `sequence`) a second hook that runs after it, then the routes. */
 const makeApp = (config: AdapterTestConfig) => {
