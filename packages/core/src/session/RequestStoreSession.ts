@@ -49,8 +49,6 @@ export class RequestStoreSession implements CookieSession {
   #replaced: string | null | undefined;
   /** The id's session was deleted (signed out here or elsewhere): it takes no more sign-ins. */
   #deleted = false;
-  /** An id {@link rotateId} made in this request: nothing is stored under it yet. */
-  #fresh: string | undefined;
   /** Where each transaction read in this request was found (it may predate the last id rotation). */
   readonly #transactionIds = new Map<string, string>();
   readonly #inFlight = new Map<string, Promise<string | null>>();
@@ -154,7 +152,7 @@ export class RequestStoreSession implements CookieSession {
     const record = readSessionRecord(value);
     const signedIn = record?.tags.has('authenticated') === true;
     // Asked afresh: the session may have been deleted (signed out elsewhere) since this request read it.
-    const stored = id === null || id === this.#fresh ? null : await store.readSession(id);
+    const stored = id === null ? null : await store.readSession(id);
     if (stored === 'deleted') {
       // Tokens for a deleted session are dropped, never revived under a new id; a new sign-in starts afresh.
       if (signedIn) return this.#ended();
@@ -234,7 +232,6 @@ export class RequestStoreSession implements CookieSession {
     const previous = await this.#currentId();
     const id = newSessionId();
     this.#replaced = previous;
-    this.#fresh = id;
     this.#id = Promise.resolve(id);
     this.#deleted = false;
   }

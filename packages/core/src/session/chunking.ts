@@ -77,13 +77,10 @@ export const splitIntoCookies = (
 
 /** The names among `cookies` that belong to the logical cookie `name`: itself and its chunks. */
 export const cookieNamesOf = (cookies: ReadonlyMap<string, string>, name: string): string[] => {
-  const prefix = `${name}.`;
-  // Only chunks that could have been written: a header of planted `.N` cookies gets no more deletions.
-  return [...cookies.keys()].filter((cookie) => {
-    if (cookie === name) return true;
-    const index = cookie.startsWith(prefix) ? cookie.slice(prefix.length) : '';
-    return /^(0|[1-9]\d{0,2})$/.test(index) && Number(index) < maxChunks;
-  });
+  // Only chunks that could have been written (`isCookieOf` also admits `.<maxChunks>`, to tell a value
+  // over the cap, but none is ever written): a header of planted `.N` cookies gets no more deletions.
+  const overCap = chunkName(name, maxChunks);
+  return [...cookies.keys()].filter((cookie) => cookie !== overCap && isCookieOf(cookie, name));
 };
 
 /**
