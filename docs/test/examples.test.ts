@@ -114,7 +114,7 @@ describe('the machine examples', () => {
     session.send({ type: 'app.signInRequested', transaction, now });
     session.send({ type: 'app.callbackReceived', transaction, code: 'code-1', now });
     await expect.poll(() => session.getSnapshot().hasTag('authenticated')).toBe(true);
-    session.send({ type: 'app.refreshRequested', target: {}, now });
+    session.send({ type: 'app.refreshRequested', target: { resource: 'https://api.example.com' }, now });
     await expect.poll(() => session.getSnapshot().matches({ authenticated: 'idle' })).toBe(true);
     session.send({ type: 'app.signOutRequested' });
     await expect.poll(() => session.getSnapshot().hasTag('signedOut')).toBe(true);

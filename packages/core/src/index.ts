@@ -23,13 +23,29 @@ export {
 export type {
   AccessTokenEntry,
   ReceivedTokens,
+  RecordedRefresh,
+  RefreshPolicy,
+  RefreshRequest,
   SessionContext,
   SessionFailure,
   SessionTokens,
 } from './machine/context.ts';
-export { isSessionOver, selectAccessToken } from './machine/context.ts';
-export type { SessionEvent } from './machine/events.ts';
-export type { ExchangeCodeInput, RefreshTokensInput, RevokeTokenInput } from './machine/sessionMachine.ts';
+export type { SessionEmitted, SessionEvent } from './machine/events.ts';
+export {
+  canRefresh,
+  isFresh,
+  isSessionLive,
+  isSessionOver,
+  mayAdopt,
+  mustRefresh,
+  selectAccessToken,
+} from './machine/rules.ts';
+export type {
+  ExchangeCodeInput,
+  ReadRefreshLedgerInput,
+  RefreshTokensInput,
+  RevokeTokenInput,
+} from './machine/sessionMachine.ts';
 // The machine, for custom runtimes
 export { type SessionMachine, sessionMachine } from './machine/sessionMachine.ts';
 export type {

@@ -5,6 +5,7 @@
  * @module
  */
 import type { SignInTransaction } from '../oidc/signIn.ts';
+import type { TokenTarget } from '../oidc/tokenRequest.ts';
 
 /** One cached access token. */
 export interface AccessTokenEntry {
@@ -16,10 +17,6 @@ export interface AccessTokenEntry {
   /** When it was requested, in ms since the epoch (absent in sessions written before this field). */
   readonly receivedAt?: number;
 }
-
-/** The skew for one token: at most half its lifetime, so a token shorter-lived than the skew is still reused. */
-export const effectiveSkewMs = (entry: AccessTokenEntry, skewMs: number): number =>
-  entry.receivedAt === undefined ? skewMs : Math.min(skewMs, (entry.expiresAt - entry.receivedAt) / 2);
 
 /** The tokens of a signed-in session. The ID token's claims are derived from `idToken` on demand. */
 export interface SessionTokens {
@@ -38,11 +35,45 @@ export interface SessionFailure {
   readonly message: string;
 }
 
-/** The machine's context: pending sign-ins, the tokens, and the last failure. */
+/** How a refresh is decided: the caller's tunables, carried by `app.refreshRequested`. */
+export interface RefreshPolicy {
+  /** A cached token is reused only while it has more than this left (see `rules.ts` `isFresh`). */
+  readonly skewMs: number;
+  /** When the caller's copy of the session was read (for a server: when its request arrived). */
+  readonly openedAt: number;
+  /** How long after a rotation a copy opened later may still adopt it (see `rules.ts` `mayAdopt`). */
+  readonly adoptionGraceMs: number;
+}
+
+/** The refresh under way: what the caller asked for, kept while the machine is `refreshing`. */
+export interface RefreshRequest {
+  readonly target: TokenTarget;
+  /** The access-token key of `target`. */
+  readonly key: string;
+  readonly now: number;
+  readonly policy: RefreshPolicy;
+}
+
+/**
+ * What a grant that presented a refresh token got, as another copy of the session recorded it (the
+ * runtime's refresh ledger): read under the token's lock before presenting it again.
+ */
+export interface RecordedRefresh {
+  /** `null` when the provider rejected the refresh token: it is dead for every copy of the session. */
+  readonly received: ReceivedTokens | null;
+  /** The refresh token to use from now on (the rotated one, or the same when it did not rotate). */
+  readonly nextRefreshToken: string;
+  /** When the result was recorded: the rotation time. */
+  readonly recordedAt: number;
+}
+
+/** The machine's context: pending sign-ins, the tokens, the last failure, and the refresh under way. */
 export interface SessionContext {
   readonly transactions: Readonly<Record<string, SignInTransaction>>;
   readonly tokens: SessionTokens | null;
   readonly failure: SessionFailure | null;
+  /** Set while `refreshing` (never stored): the request the refresh serves. */
+  readonly refresh?: RefreshRequest | null;
 }
 
 /** What the token actors hand back to the machine: tokens already checked by the runtime. */
@@ -60,7 +91,7 @@ export interface ReceivedTokens {
 export const maxPendingTransactions = 8;
 
 /** A signed-out session with nothing pending. */
-export const emptyContext: SessionContext = { transactions: {}, tokens: null, failure: null };
+export const emptyContext: SessionContext = { transactions: {}, tokens: null, failure: null, refresh: null };
 
 /** The transactions still valid at `now`, newest `maxPendingTransactions` only. */
 export const pruneTransactions = (
@@ -109,31 +140,6 @@ export const tokensAfterRefresh = (tokens: SessionTokens, received: ReceivedToke
   },
 });
 
-/**
- * The cached access token for `key` if it stays valid for more than `skewMs` after `now`.
- * A token about to expire is treated as gone, so no caller is handed a token that dies in flight.
- */
-export const selectAccessToken = (
-  tokens: SessionTokens | null,
-  key: string,
-  now: number,
-  skewMs: number,
-): AccessTokenEntry | null => {
-  const entry = tokens?.accessTokens[key];
-  return entry && entry.expiresAt - effectiveSkewMs(entry, skewMs) > now ? entry : null;
-};
-
-/** A session with no refresh token whose ID token has expired can never be renewed. */
-export const isSessionOver = (tokens: SessionTokens | null, now: number): boolean =>
-  tokens !== null && tokens.refreshToken === undefined && tokens.idTokenExpiresAt <= now;
-
-/** Whether `error` is the provider's `invalid_grant`: the refresh token is dead (expired, revoked, reused). */
-export const isInvalidGrant = (error: unknown): boolean =>
-  typeof error === 'object' &&
-  error !== null &&
-  (error as { _tag?: unknown })._tag === 'TokenRequestError' &&
-  (error as { error?: unknown }).error === 'invalid_grant';
-
 /** A failure as plain, persistable data. */
 export const toFailure = (error: unknown): SessionFailure => {
   if (typeof error === 'object' && error !== null) {
@@ -146,3 +152,11 @@ export const toFailure = (error: unknown): SessionFailure => {
   }
   return { tag: 'Error', message: 'Unknown failure.' };
 };
+
+/** What a copy of the session takes from a refresh another copy recorded: its tokens, with the refresh token to use next. */
+export const adoptedTokens = (
+  recorded: RecordedRefresh & { readonly received: ReceivedTokens },
+): ReceivedTokens => ({
+  ...recorded.received,
+  refreshToken: recorded.nextRefreshToken,
+});

@@ -1,6 +1,6 @@
 import type { SignInTransaction } from '../oidc/signIn.ts';
 import type { TokenTarget } from '../oidc/tokenRequest.ts';
-import type { ReceivedTokens } from './context.ts';
+import type { RefreshPolicy } from './context.ts';
 
 /**
  * Everything that can happen to a session, named `<source>.<fact>`. Time arrives as `now`
@@ -18,11 +18,32 @@ export type SessionEvent =
     }
   /** A callback for a pending transaction was rejected (provider error, `iss` mismatch): the transaction is spent. */
   | { readonly type: 'app.callbackRejected'; readonly state: string }
-  /** A caller needs an access token the session does not hold; `target` names resource and organization. */
-  | { readonly type: 'app.refreshRequested'; readonly target: TokenTarget; readonly now: number }
-  /** Another copy of this session (another request's cookie) already refreshed: take its result. */
-  | { readonly type: 'app.tokensAdopted'; readonly received: ReceivedTokens }
+  /**
+   * A caller needs an access token for `target`. A runtime that serialises refreshes (one at a time per
+   * refresh token) sends `refreshToken`, the token it holds the lock for, and `policy`; without them the
+   * machine refreshes whenever no fresh token is cached (skew 0).
+   */
+  | {
+      readonly type: 'app.refreshRequested';
+      readonly target: TokenTarget;
+      readonly now: number;
+      readonly refreshToken?: string;
+      readonly policy?: RefreshPolicy;
+    }
   /** The app signs the user out. */
   | { readonly type: 'app.signOutRequested' }
   /** Time has passed; expired transactions are dropped and a session that cannot be renewed ends. */
   | { readonly type: 'clock.tick'; readonly now: number };
+
+/**
+ * What the machine tells its runtime (XState `emit`), beside its next snapshot: the refresh outcomes a
+ * runtime acts on.
+ */
+export type SessionEmitted =
+  /** The refresh was served by a result another copy of the session recorded; nothing was presented. */
+  | { readonly type: 'refresh.adopted' }
+  /**
+   * The refresh token changed under the caller (another writer stored a rotated one while it waited, or
+   * it was just adopted without a token for the target): refresh again, serialised on the new token.
+   */
+  | { readonly type: 'refresh.rotatedElsewhere' };

@@ -2,7 +2,13 @@ import { getShortestPaths, getStateNodes } from '@xstate/graph';
 import { describe, expect, it } from 'vitest';
 import { type AnyEventObject, initialTransition, type SnapshotFrom, transition } from 'xstate';
 import type { SignInTransaction } from '../oidc/signIn.ts';
-import { maxPendingTransactions, type ReceivedTokens, type SessionTokens } from './context.ts';
+import {
+  maxPendingTransactions,
+  type ReceivedTokens,
+  type RecordedRefresh,
+  type RefreshPolicy,
+  type SessionTokens,
+} from './context.ts';
 import type { SessionEvent } from './events.ts';
 import { sessionMachine } from './sessionMachine.ts';
 
@@ -75,6 +81,8 @@ const callbackReceived = (tx: SignInTransaction, now = t0 + minute): SessionEven
   now,
 });
 const done = (id: string, output?: unknown) => ({ type: `xstate.done.actor.${id}`, output });
+/** The ledger's answer when no other copy of the session presented the refresh token lately. */
+const nothingRecorded = { type: 'xstate.done.actor.readRefreshLedger', output: null };
 const failed = (id: string, error: unknown) => ({ type: `xstate.error.actor.${id}`, error });
 
 const spawned = (actions: readonly { type: string; params?: unknown }[]) =>
@@ -84,6 +92,11 @@ const spawned = (actions: readonly { type: string; params?: unknown }[]) =>
       const { src, input } = action.params as { src: string; input: unknown };
       return { src, input };
     });
+
+const emittedBy = (actions: readonly { type: string; params?: unknown }[]) =>
+  actions
+    .filter((action) => action.type === 'xstate.emit')
+    .map((action) => (action.params as { event: { type: string } }).event.type);
 
 const tagsOf = (snapshot: Snapshot) => tags.filter((tag) => snapshot.hasTag(tag as never));
 
@@ -99,7 +112,7 @@ describe('sign-in', () => {
   it('starts signed out, with nothing pending', () => {
     const [snapshot, actions] = initialTransition(sessionMachine);
     expect(tagsOf(snapshot)).toEqual(['signedOut']);
-    expect(snapshot.context).toEqual({ transactions: {}, tokens: null, failure: null });
+    expect(snapshot.context).toEqual({ transactions: {}, tokens: null, failure: null, refresh: null });
     expect(actions).toEqual([]);
   });
 
@@ -237,11 +250,14 @@ describe('refresh', () => {
     now: t0 + 30 * minute,
   });
 
-  it('asks for a refresh grant and is tagged refreshing while still authenticated', () => {
+  it('reads the refresh ledger, then asks for a refresh grant, tagged refreshing while still authenticated', () => {
     const before = signedIn();
-    const [snapshot, actions] = step(before, refreshRequested());
-    expect(tagsOf(snapshot)).toEqual(['authenticated', 'refreshing']);
-    expect(spawned(actions)).toEqual([
+    const [reading, readActions] = step(before, refreshRequested());
+    expect(tagsOf(reading)).toEqual(['authenticated', 'refreshing']);
+    expect(spawned(readActions)).toEqual([{ src: 'readRefreshLedger', input: { refreshToken: 'rt-1' } }]);
+    const [granting, grantActions] = step(reading, nothingRecorded);
+    expect(tagsOf(granting)).toEqual(['authenticated', 'refreshing']);
+    expect(spawned(grantActions)).toEqual([
       {
         src: 'refreshTokens',
         input: { tokens: before.context.tokens, target: { resource: 'https://api.example' } },
@@ -265,6 +281,7 @@ describe('refresh', () => {
       callbackReceived(transaction('s-1')),
       done('exchangeCode', initial),
       refreshRequested({ resource: 'https://short.example' }),
+      nothingRecorded,
       done(
         'refreshTokens',
         received({
@@ -277,6 +294,7 @@ describe('refresh', () => {
         }),
       ),
       refreshRequested({ resource: 'https://api.example' }),
+      nothingRecorded,
       done(
         'refreshTokens',
         received({
@@ -307,6 +325,7 @@ describe('refresh', () => {
       callbackReceived(transaction('s-1')),
       done('exchangeCode', received()),
       refreshRequested(),
+      nothingRecorded,
       done(
         'refreshTokens',
         received({ idToken: undefined, idTokenExpiresAt: undefined, refreshToken: undefined }),
@@ -317,7 +336,7 @@ describe('refresh', () => {
 
   it('ends the session when the provider rejects the refresh token (invalid_grant)', () => {
     const [snapshot] = step(
-      step(signedIn(), refreshRequested())[0],
+      step(step(signedIn(), refreshRequested())[0], nothingRecorded)[0],
       failed('refreshTokens', rejectedRefreshToken),
     );
     expect(tagsOf(snapshot)).toEqual(['expired']);
@@ -327,7 +346,10 @@ describe('refresh', () => {
 
   it('keeps the session after a transient failure, recording it', () => {
     const before = signedIn();
-    const [snapshot] = step(step(before, refreshRequested())[0], failed('refreshTokens', providerDown));
+    const [snapshot] = step(
+      step(step(before, refreshRequested())[0], nothingRecorded)[0],
+      failed('refreshTokens', providerDown),
+    );
     expect(tagsOf(snapshot)).toEqual(['authenticated']);
     expect(snapshot.context.tokens).toEqual(before.context.tokens);
     expect(snapshot.context.failure).toMatchObject({ tag: 'TokenRequestError', reason: 'Unavailable' });
@@ -339,11 +361,138 @@ describe('refresh', () => {
       callbackReceived(transaction('s-1')),
       done('exchangeCode', received()),
       refreshRequested(),
+      nothingRecorded,
       failed('refreshTokens', providerDown),
       refreshRequested(),
+      nothingRecorded,
       done('refreshTokens', received()),
     );
     expect(snapshot.context.failure).toBeNull();
+  });
+});
+
+describe('refresh coordination (copies of one session, refreshes serialised per refresh token)', () => {
+  const api = { resource: 'https://api.example' };
+  const now = t0 + 30 * minute;
+  const policy: RefreshPolicy = { skewMs: minute, openedAt: now - 1_000, adoptionGraceMs: 5_000 };
+  const request = (overrides: Partial<Extract<SessionEvent, { type: 'app.refreshRequested' }>> = {}) =>
+    ({ type: 'app.refreshRequested', target: api, now, refreshToken: 'rt-1', policy, ...overrides }) as const;
+  /** What another copy recorded after presenting `rt-1`: by default rotated to `rt-2`, with a token for `api`. */
+  const recorded = (overrides: Partial<RecordedRefresh> = {}): RecordedRefresh => ({
+    received: received({
+      requestedAt: now - 2_000,
+      idToken: undefined,
+      idTokenExpiresAt: undefined,
+      refreshToken: 'rt-2',
+      accessTokenKey: 'https://api.example#',
+      accessToken: { token: 'at-adopted', scope: '', expiresAt: now + hour, receivedAt: now - 2_000 },
+    }),
+    nextRefreshToken: 'rt-2',
+    recordedAt: now - 2_000,
+    ...overrides,
+  });
+  const readLedger = (answer: RecordedRefresh | null, event = request()) =>
+    step(step(signedIn(), event)[0], done('readRefreshLedger', answer));
+
+  it('does nothing when the session already holds a fresh token (another request refreshed meanwhile)', () => {
+    const before = signedIn(
+      received({
+        accessTokenKey: 'https://api.example#',
+        accessToken: { token: 'at-fresh', scope: '', expiresAt: now + hour },
+      }),
+    );
+    const [snapshot, actions] = step(before, request());
+    expect(snapshot.value).toEqual({ authenticated: 'idle' });
+    expect(snapshot.context).toEqual(before.context);
+    expect(actions).toEqual([]);
+  });
+
+  it('tells the caller to lock the new refresh token when the stored one changed while it waited', () => {
+    const [snapshot, actions] = step(signedIn(), request({ refreshToken: 'rt-0' }));
+    expect(snapshot.value).toEqual({ authenticated: 'idle' });
+    expect(emittedBy(actions)).toEqual(['refresh.rotatedElsewhere']);
+    expect(spawned(actions)).toEqual([]);
+  });
+
+  it('ends the session, presenting nothing, when another copy saw the refresh token rejected', () => {
+    const [snapshot, actions] = readLedger(recorded({ received: null, nextRefreshToken: 'rt-1' }));
+    expect(tagsOf(snapshot)).toEqual(['expired']);
+    expect(snapshot.context.tokens).toBeNull();
+    expect(snapshot.context.failure).toMatchObject({ tag: 'SessionExpired', reason: 'RefreshTokenRejected' });
+    expect(spawned(actions)).toEqual([]);
+  });
+
+  it('ends a stale copy: opened after the rotation, beyond the grace (neither adopts nor presents)', () => {
+    const late = request({ policy: { ...policy, openedAt: now - 2_000 + 5_001 } });
+    const [snapshot, actions] = readLedger(recorded(), late);
+    expect(tagsOf(snapshot)).toEqual(['expired']);
+    expect(snapshot.context.tokens).toBeNull();
+    expect(snapshot.context.failure).toMatchObject({ tag: 'SessionExpired', reason: 'StaleSession' });
+    expect(spawned(actions)).toEqual([]);
+  });
+
+  it('adopts a recorded result that serves the request, presenting nothing (refresh.adopted)', () => {
+    const [snapshot, actions] = readLedger(recorded());
+    expect(snapshot.value).toEqual({ authenticated: 'idle' });
+    expect(snapshot.context.tokens?.refreshToken).toBe('rt-2');
+    expect(snapshot.context.tokens?.accessTokens['https://api.example#']?.token).toBe('at-adopted');
+    expect(snapshot.context.refresh).toBeNull();
+    expect(emittedBy(actions)).toEqual(['refresh.adopted']);
+    expect(spawned(actions)).toEqual([]);
+  });
+
+  it('adopts a rotated refresh token that does not serve the target, and asks to refresh again on it', () => {
+    const [snapshot, actions] = readLedger(
+      recorded(),
+      request({ target: { resource: 'https://other.example' } }),
+    );
+    expect(snapshot.value).toEqual({ authenticated: 'idle' });
+    expect(snapshot.context.tokens?.refreshToken).toBe('rt-2');
+    expect(emittedBy(actions)).toEqual(['refresh.rotatedElsewhere']);
+    expect(spawned(actions)).toEqual([]);
+  });
+
+  it('presents the refresh token when the ledger holds nothing, or a result for another target without rotation', () => {
+    for (const answer of [null, recorded({ nextRefreshToken: 'rt-1' })]) {
+      const [snapshot, actions] = readLedger(
+        answer,
+        request({ target: { resource: 'https://other.example' } }),
+      );
+      expect(snapshot.value).toEqual({ authenticated: { refreshing: 'granting' } });
+      expect(spawned(actions).map((action) => action.src)).toEqual(['refreshTokens']);
+    }
+  });
+
+  it('reaches every outcome of a refresh along a path of events (@xstate/graph)', () => {
+    const events = [
+      request(),
+      request({ refreshToken: 'rt-0' }),
+      request({ policy: { ...policy, openedAt: now + hour } }),
+      done('readRefreshLedger', null),
+      done('readRefreshLedger', recorded()),
+      done('readRefreshLedger', recorded({ received: null, nextRefreshToken: 'rt-1' })),
+      done('refreshTokens', received({ refreshToken: 'rt-3' })),
+      failed('refreshTokens', rejectedRefreshToken),
+      failed('refreshTokens', providerDown),
+    ] as SessionEvent[];
+    const outcomes = {
+      adopted: (state: Snapshot) =>
+        state.context.tokens?.accessTokens['https://api.example#']?.token === 'at-adopted',
+      granted: (state: Snapshot) => state.context.tokens?.refreshToken === 'rt-3',
+      rejected: (state: Snapshot) => state.context.failure?.reason === 'RefreshTokenRejected',
+      stale: (state: Snapshot) => state.context.failure?.reason === 'StaleSession',
+      transient: (state: Snapshot) => state.context.failure?.reason === 'Unavailable',
+    };
+    for (const [outcome, toState] of Object.entries(outcomes)) {
+      const paths = getShortestPaths(sessionMachine, { events, fromState: signedIn(), toState });
+      expect(paths.length, outcome).toBeGreaterThan(0);
+      const [path] = paths;
+      expect(
+        path?.steps.some((stepOf) => stepOf.event.type === 'app.refreshRequested'),
+        outcome,
+      ).toBe(true);
+      expect(path?.state.context.refresh ?? null, outcome).toBeNull();
+    }
   });
 });
 
@@ -428,10 +577,14 @@ describe('persistence', () => {
     [
       'expired',
       () =>
-        step(
-          step(signedIn(), { type: 'app.refreshRequested', target: {}, now: t0 })[0],
+        stepThrough(
+          signInRequested(transaction('s-1')),
+          callbackReceived(transaction('s-1')),
+          done('exchangeCode', received()),
+          { type: 'app.refreshRequested', target: { resource: 'https://api.example' }, now: t0 },
+          nothingRecorded,
           failed('refreshTokens', rejectedRefreshToken),
-        )[0],
+        ),
     ],
   ])('restores a %s session with the same tags and context', (_, make) => {
     const snapshot = make();
@@ -443,11 +596,11 @@ describe('persistence', () => {
   it('a restored session keeps working: it can refresh', () => {
     const [snapshot, actions] = step(roundTrip(signedIn()), {
       type: 'app.refreshRequested',
-      target: {},
+      target: { resource: 'https://api.example' },
       now: t0,
     });
     expect(tagsOf(snapshot)).toEqual(['authenticated', 'refreshing']);
-    expect(spawned(actions).map((action) => action.src)).toEqual(['refreshTokens']);
+    expect(spawned(actions).map((action) => action.src)).toEqual(['readRefreshLedger']);
   });
 });
 
@@ -457,7 +610,8 @@ describe('reachability', () => {
     signInRequested(tx),
     callbackReceived(tx),
     { type: 'app.callbackRejected', state: 's-1' },
-    { type: 'app.refreshRequested', target: {}, now: t0 + minute },
+    { type: 'app.refreshRequested', target: { resource: 'https://api.example' }, now: t0 + minute },
+    nothingRecorded,
     { type: 'app.signOutRequested' },
     { type: 'clock.tick', now: t0 + 2 * hour },
     done('exchangeCode', received()),
@@ -470,14 +624,14 @@ describe('reachability', () => {
     failed('revokeToken', providerDown),
   ] as SessionEvent[];
 
+  const pathOf = (value: unknown): string =>
+    typeof value === 'string'
+      ? value
+      : Object.entries(value as Record<string, unknown>)
+          .map(([parent, child]) => `${parent}.${pathOf(child)}`)
+          .join();
   const reached = new Set(
-    getShortestPaths(sessionMachine, { events }).map((path) =>
-      typeof path.state.value === 'string'
-        ? path.state.value
-        : Object.entries(path.state.value)
-            .map(([parent, child]) => `${parent}.${child}`)
-            .join(),
-    ),
+    getShortestPaths(sessionMachine, { events }).map((path) => pathOf(path.state.value)),
   );
 
   it.each([
@@ -485,7 +639,8 @@ describe('reachability', () => {
     'signingIn',
     'handlingCallback',
     'authenticated.idle',
-    'authenticated.refreshing',
+    'authenticated.refreshing.readingLedger',
+    'authenticated.refreshing.granting',
     'signingOut',
     'expired',
   ])('reaches %s', (state) => {

@@ -1,12 +1,14 @@
-import { assign, fromPromise, setup } from 'xstate';
+import { assign, emit, fromPromise, setup } from 'xstate';
+import { accessTokenKey } from '../oidc/accessToken.ts';
 import type { SignInTransaction } from '../oidc/signIn.ts';
 import type { TokenTarget } from '../oidc/tokenRequest.ts';
 import {
+  adoptedTokens,
   emptyContext,
-  isInvalidGrant,
-  isSessionOver,
   pruneTransactions,
   type ReceivedTokens,
+  type RecordedRefresh,
+  type RefreshPolicy,
   type SessionContext,
   type SessionTokens,
   toFailure,
@@ -14,7 +16,17 @@ import {
   tokensFromExchange,
   withoutTransaction,
 } from './context.ts';
-import type { SessionEvent } from './events.ts';
+import type { SessionEmitted, SessionEvent } from './events.ts';
+import {
+  coversRequest,
+  isInvalidGrant,
+  isSessionOver,
+  isStaleCopy,
+  selectAccessToken,
+  sessionEnded,
+  wasRejectedElsewhere,
+  wasRotatedElsewhere,
+} from './rules.ts';
 
 /** Input of the `exchangeCode` actor: the authorization code and the transaction it belongs to. */
 export interface ExchangeCodeInput {
@@ -33,19 +45,33 @@ export interface RevokeTokenInput {
   readonly refreshToken: string;
 }
 
-const unbound = (name: string) =>
-  fromPromise<never, unknown>(async () => {
-    throw new Error(
-      `The session machine's "${name}" actor is not bound: provide it with machine.provide({ actors }).`,
-    );
-  });
+/** Input of the `readRefreshLedger` actor: the refresh token about to be presented. */
+export interface ReadRefreshLedgerInput {
+  readonly refreshToken: string;
+}
+
+/** An actor the runtime must bind: until then, it fails saying so. */
+const unbound = (name: string) => async (): Promise<never> => {
+  throw new Error(
+    `The session machine's "${name}" actor is not bound: provide it with machine.provide({ actors }).`,
+  );
+};
+
+/** Without a runtime's policy: refresh whenever no token is fresh, adopt what is recorded. */
+const policyOf = (policy: RefreshPolicy | undefined, now: number): RefreshPolicy =>
+  policy ?? { skewMs: 0, openedAt: now, adoptionGraceMs: 0 };
 
 /**
  * The session as a state machine: `signedOut` → `signingIn` → `handlingCallback` → `authenticated`
- * (with `idle` ⇄ `refreshing`) → `signingOut` → `signedOut`, and `expired` when the provider rejects the
- * refresh token. It performs no IO: the actors `exchangeCode`, `refreshTokens` and `revokeToken` are
- * bound by the runtime. Query it by tag (`authenticated`, `refreshing`, `signingIn`, `expired`),
- * never by state path.
+ * (with `idle` ⇄ `refreshing`) → `signingOut` → `signedOut`, and `expired` when the session can no
+ * longer be renewed. Every session rule is a guard here, over the pure functions of `rules.ts`.
+ *
+ * A refresh first reads what other copies of the session recorded (`readRefreshLedger`, bound by a
+ * runtime that shares results between copies; by default nothing is recorded): a dead or stale copy
+ * ends, a result that serves the request is adopted (`refresh.adopted`), a rotated refresh token is
+ * adopted and the caller told to refresh again on it (`refresh.rotatedElsewhere`); only then is the
+ * refresh token presented (`refreshTokens`). It performs no IO: the actors are bound by the runtime.
+ * Query it by tag (`authenticated`, `refreshing`, `signingIn`, `expired`), never by state path.
  *
  * @example
  * ```ts
@@ -58,15 +84,13 @@ export const sessionMachine = setup({
   types: {
     context: {} as SessionContext,
     events: {} as SessionEvent,
+    emitted: {} as SessionEmitted,
   },
   actors: {
-    exchangeCode: unbound('exchangeCode') as unknown as ReturnType<
-      typeof fromPromise<ReceivedTokens, ExchangeCodeInput>
-    >,
-    refreshTokens: unbound('refreshTokens') as unknown as ReturnType<
-      typeof fromPromise<ReceivedTokens, RefreshTokensInput>
-    >,
-    revokeToken: unbound('revokeToken') as unknown as ReturnType<typeof fromPromise<void, RevokeTokenInput>>,
+    exchangeCode: fromPromise<ReceivedTokens, ExchangeCodeInput>(unbound('exchangeCode')),
+    refreshTokens: fromPromise<ReceivedTokens, RefreshTokensInput>(unbound('refreshTokens')),
+    revokeToken: fromPromise<void, RevokeTokenInput>(unbound('revokeToken')),
+    readRefreshLedger: fromPromise<RecordedRefresh | null, ReadRefreshLedgerInput>(async () => null),
   },
   guards: {
     hasTransaction: ({ context, event }) =>
@@ -78,6 +102,26 @@ export const sessionMachine = setup({
     hasRefreshToken: ({ context }) => context.tokens?.refreshToken !== undefined,
     isSessionOver: ({ context, event }) =>
       event.type === 'clock.tick' && isSessionOver(context.tokens, event.now),
+    holdsFreshToken: ({ context, event }) =>
+      event.type === 'app.refreshRequested' &&
+      selectAccessToken(
+        context.tokens,
+        accessTokenKey(event.target.resource, event.target.organizationId),
+        event.now,
+        policyOf(event.policy, event.now).skewMs,
+      ) !== null,
+    wasRotatedWhileWaiting: ({ context, event }) =>
+      event.type === 'app.refreshRequested' &&
+      event.refreshToken !== undefined &&
+      event.refreshToken !== context.tokens?.refreshToken,
+    wasRejectedElsewhere: (_, params: { recorded: RecordedRefresh | null }) =>
+      wasRejectedElsewhere(params.recorded),
+    isStaleCopy: ({ context }, params: { recorded: RecordedRefresh | null }) =>
+      context.refresh != null && isStaleCopy(params.recorded, context.tokens?.refreshToken, context.refresh),
+    coversRequest: ({ context }, params: { recorded: RecordedRefresh | null }) =>
+      context.refresh != null && coversRequest(params.recorded, context.refresh),
+    wasRotatedElsewhere: ({ context }, params: { recorded: RecordedRefresh | null }) =>
+      wasRotatedElsewhere(params.recorded, context.tokens?.refreshToken),
     isRefreshTokenRejected: (_, params: { error: unknown }) => isInvalidGrant(params.error),
   },
   actions: {
@@ -112,15 +156,35 @@ export const sessionMachine = setup({
       tokens: context.tokens && tokensAfterRefresh(context.tokens, params.received),
       failure: null,
     })),
-    recordFailure: assign((_, params: { error: unknown }) => ({ failure: toFailure(params.error) })),
-    clearTokens: assign({ tokens: null }),
-    recordSessionOver: assign({
-      failure: {
-        tag: 'SessionExpired',
-        reason: 'NoRefreshToken',
-        message: 'The ID token expired and there is no refresh token to renew it; sign in again.',
-      },
+    adoptTokens: assign(({ context }, params: { recorded: RecordedRefresh | null }) => ({
+      tokens:
+        context.tokens && params.recorded?.received
+          ? tokensAfterRefresh(
+              context.tokens,
+              adoptedTokens({ ...params.recorded, received: params.recorded.received }),
+            )
+          : context.tokens,
+      failure: null,
+    })),
+    startRefresh: assign({
+      refresh: ({ event }) =>
+        event.type === 'app.refreshRequested'
+          ? {
+              target: event.target,
+              key: accessTokenKey(event.target.resource, event.target.organizationId),
+              now: event.now,
+              policy: policyOf(event.policy, event.now),
+            }
+          : null,
     }),
+    endRefresh: assign({ refresh: null }),
+    announceAdopted: emit({ type: 'refresh.adopted' }),
+    announceRotatedElsewhere: emit({ type: 'refresh.rotatedElsewhere' }),
+    recordFailure: assign((_, params: { error: unknown }) => ({ failure: toFailure(params.error) })),
+    recordSessionEnded: assign((_, params: { reason: keyof typeof sessionEnded }) => ({
+      failure: sessionEnded[params.reason],
+    })),
+    clearTokens: assign({ tokens: null }),
     clearFailure: assign({ failure: null }),
   },
 }).createMachine({
@@ -205,7 +269,11 @@ export const sessionMachine = setup({
           {
             guard: 'isSessionOver',
             target: 'expired',
-            actions: ['clearTokens', 'recordSessionOver', 'pruneTransactions'],
+            actions: [
+              'clearTokens',
+              { type: 'recordSessionEnded', params: { reason: 'NoRefreshToken' } },
+              'pruneTransactions',
+            ],
           },
           { actions: 'pruneTransactions' },
         ],
@@ -213,54 +281,108 @@ export const sessionMachine = setup({
       states: {
         idle: {
           on: {
-            'app.refreshRequested': { guard: 'hasRefreshToken', target: 'refreshing' },
-            'app.tokensAdopted': {
-              actions: {
-                type: 'storeRefreshedTokens',
-                params: ({ event }) => ({ received: event.received }),
-              },
-            },
+            'app.refreshRequested': [
+              // Another request refreshed while this one waited for the refresh token's lock.
+              { guard: 'holdsFreshToken' },
+              // The stored refresh token is no longer the one the caller locked: lock the new one.
+              { guard: 'wasRotatedWhileWaiting', actions: 'announceRotatedElsewhere' },
+              { guard: 'hasRefreshToken', target: 'refreshing', actions: 'startRefresh' },
+            ],
           },
         },
         refreshing: {
           tags: ['refreshing'],
-          invoke: {
-            id: 'refreshTokens',
-            src: 'refreshTokens',
-            input: ({ context, event }) => {
-              if (event.type !== 'app.refreshRequested' || !context.tokens) {
-                throw new Error('refreshTokens starts on a refresh request in a session only');
-              }
-              return { tokens: context.tokens, target: event.target };
-            },
-            onDone: {
-              target: 'idle',
-              actions: { type: 'storeRefreshedTokens', params: ({ event }) => ({ received: event.output }) },
-            },
-            onError: [
-              {
-                guard: { type: 'isRefreshTokenRejected', params: ({ event }) => ({ error: event.error }) },
-                target: '#session.expired',
-                actions: [
-                  'clearTokens',
+          initial: 'readingLedger',
+          exit: 'endRefresh',
+          states: {
+            readingLedger: {
+              invoke: {
+                id: 'readRefreshLedger',
+                src: 'readRefreshLedger',
+                input: ({ context }) => ({ refreshToken: context.tokens?.refreshToken ?? '' }),
+                onDone: [
                   {
-                    type: 'recordFailure',
-                    params: () => ({
-                      error: {
-                        _tag: 'SessionExpired',
-                        reason: 'RefreshTokenRejected',
-                        message:
-                          'The provider rejected the refresh token (expired, revoked or reused); sign in again.',
-                      },
-                    }),
+                    guard: {
+                      type: 'wasRejectedElsewhere',
+                      params: ({ event }) => ({ recorded: event.output }),
+                    },
+                    target: '#session.expired',
+                    actions: [
+                      'clearTokens',
+                      { type: 'recordSessionEnded', params: { reason: 'RefreshTokenRejected' } },
+                    ],
+                  },
+                  {
+                    guard: { type: 'isStaleCopy', params: ({ event }) => ({ recorded: event.output }) },
+                    target: '#session.expired',
+                    actions: [
+                      'clearTokens',
+                      { type: 'recordSessionEnded', params: { reason: 'StaleSession' } },
+                    ],
+                  },
+                  {
+                    guard: { type: 'coversRequest', params: ({ event }) => ({ recorded: event.output }) },
+                    target: '#session.authenticated.idle',
+                    actions: [
+                      { type: 'adoptTokens', params: ({ event }) => ({ recorded: event.output }) },
+                      'announceAdopted',
+                    ],
+                  },
+                  {
+                    guard: {
+                      type: 'wasRotatedElsewhere',
+                      params: ({ event }) => ({ recorded: event.output }),
+                    },
+                    target: '#session.authenticated.idle',
+                    actions: [
+                      { type: 'adoptTokens', params: ({ event }) => ({ recorded: event.output }) },
+                      'announceRotatedElsewhere',
+                    ],
+                  },
+                  { target: 'granting' },
+                ],
+                onError: {
+                  target: '#session.authenticated.idle',
+                  actions: { type: 'recordFailure', params: ({ event }) => ({ error: event.error }) },
+                },
+              },
+            },
+            granting: {
+              invoke: {
+                id: 'refreshTokens',
+                src: 'refreshTokens',
+                input: ({ context }) => {
+                  if (!context.tokens || !context.refresh) {
+                    throw new Error('refreshTokens starts on a refresh request in a session only');
+                  }
+                  return { tokens: context.tokens, target: context.refresh.target };
+                },
+                onDone: {
+                  target: '#session.authenticated.idle',
+                  actions: {
+                    type: 'storeRefreshedTokens',
+                    params: ({ event }) => ({ received: event.output }),
+                  },
+                },
+                onError: [
+                  {
+                    guard: {
+                      type: 'isRefreshTokenRejected',
+                      params: ({ event }) => ({ error: event.error }),
+                    },
+                    target: '#session.expired',
+                    actions: [
+                      'clearTokens',
+                      { type: 'recordSessionEnded', params: { reason: 'RefreshTokenRejected' } },
+                    ],
+                  },
+                  {
+                    target: '#session.authenticated.idle',
+                    actions: { type: 'recordFailure', params: ({ event }) => ({ error: event.error }) },
                   },
                 ],
               },
-              {
-                target: 'idle',
-                actions: { type: 'recordFailure', params: ({ event }) => ({ error: event.error }) },
-              },
-            ],
+            },
           },
         },
       },

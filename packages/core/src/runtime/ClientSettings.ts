@@ -1,5 +1,7 @@
 import * as Context from 'effect/Context';
+import type { SessionFailure } from '../machine/context.ts';
 import type { NormalizedConfig } from '../oidc/config.ts';
+import type { SeenLogoutTokens } from '../oidc/logoutToken.ts';
 import type { ProviderCache } from './providerCache.ts';
 import type { RefreshLedger } from './refreshLedger.ts';
 
@@ -19,11 +21,20 @@ export interface ClientSettingsShape {
   /**
    * When this client was made (for server adapters: when its request arrived). A copy of the session
    * read by a request that started after another request rotated its refresh token is stale: see
-   * {@link RefreshLedger.mayAdopt}.
+   * `mayAdopt` in `machine/rules.ts`.
    */
   readonly openedAt: number;
+  /** Logout tokens accepted lately (a replayed `jti` is refused), shared by every client of the process by default. */
+  readonly logoutTokens: SeenLogoutTokens;
   /** Called after every step of the session machine (for Stately's inspector or logs); tokens redacted. */
   readonly inspect: SessionInspector | undefined;
+  /** The machine's state while one of its actors runs (e.g. `refreshing`), for `getSessionState()`. */
+  readonly live: LiveSession;
+}
+
+/** Where the interpreter shows the machine's state while an actor runs; `undefined` between steps. */
+export interface LiveSession {
+  current: { readonly tags: ReadonlySet<string>; readonly failure: SessionFailure | null } | undefined;
 }
 
 /** One step of the session machine as an inspector sees it: the event and where it led. */

@@ -1,12 +1,14 @@
 import * as Effect from 'effect/Effect';
 import { describe, expect, it } from 'vitest';
-import { FakeProvider } from '../../test/fakeProvider.ts';
+import { FakeProvider, fakeIdToken } from '../../test/fakeProvider.ts';
 import { ConfigError, NotAuthenticated } from '../errors.ts';
 import { makeManualClock } from '../ports/Clock.ts';
 import { MemoryStorage } from '../ports/Storage.ts';
 import { LogtoClient, makeLogtoLayer } from './LogtoClient.ts';
 import { signIn } from './operations.ts';
 import { ProviderCache } from './providerCache.ts';
+import { RefreshLedger } from './refreshLedger.ts';
+import { encodeSessionRecord, sessionKey } from './sessionRecord.ts';
 
 const config = { endpoint: 'https://fake.example', appId: 'app', appSecret: 'secret' };
 const fake = () => new FakeProvider(makeManualClock(0), []);
@@ -101,5 +103,54 @@ describe('the Effect API', () => {
       state,
       redirectUri: 'https://app.example/cb',
     });
+  });
+});
+
+describe('getSessionState while the machine works', () => {
+  it('shows refreshing while a refresh grant is in flight, and the settled state after it', async () => {
+    const clock = makeManualClock(Date.UTC(2026, 11, 6));
+    const provider = new FakeProvider(clock, [{ kind: 'rotate', expiresIn: 3600 }]);
+    let releaseGrant: () => void = () => {};
+    const grantHeld = new Promise<void>((resolve) => {
+      releaseGrant = resolve;
+    });
+    let grantStarted: () => void = () => {};
+    const started = new Promise<void>((resolve) => {
+      grantStarted = resolve;
+    });
+    const storage = new MemoryStorage();
+    await storage.set(
+      sessionKey,
+      encodeSessionRecord('authenticated', {
+        transactions: {},
+        failure: null,
+        tokens: {
+          idToken: fakeIdToken('user-1', clock.now() / 1000 + 3600),
+          idTokenExpiresAt: clock.now() + 3_600_000,
+          refreshToken: 'rt-0',
+          accessTokens: {},
+        },
+      })!,
+    );
+    const client = new LogtoClient(config, {
+      storage,
+      clock,
+      cache: new ProviderCache(),
+      ledger: new RefreshLedger(),
+      fetch: async (input, init) => {
+        if (String(input instanceof Request ? input.url : input).endsWith('/token')) {
+          grantStarted();
+          await grantHeld;
+        }
+        return provider.fetch(input, init);
+      },
+    });
+    expect([...(await client.getSessionState()).tags]).toEqual(['authenticated']);
+    const token = client.getAccessToken();
+    await started;
+    expect([...(await client.getSessionState()).tags].sort()).toEqual(['authenticated', 'refreshing']);
+    releaseGrant();
+    expect(await token).not.toBeNull();
+    expect([...(await client.getSessionState()).tags]).toEqual(['authenticated']);
   });
 });

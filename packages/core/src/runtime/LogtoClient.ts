@@ -2,12 +2,11 @@ import * as Cause from 'effect/Cause';
 import * as Context from 'effect/Context';
 import * as Effect from 'effect/Effect';
 import * as Layer from 'effect/Layer';
-import { ConfigError, type LogoutTokenError, NotAuthenticated } from '../errors.ts';
-import { isSessionOver, selectAccessToken } from '../machine/context.ts';
+import { ConfigError, type LogoutTokenError, type NotAuthenticated } from '../errors.ts';
 import { accessTokenKey } from '../oidc/accessToken.ts';
 import type { AccessTokenClaims, IdTokenClaims, UserInfoResponse } from '../oidc/claims.ts';
 import { type LogtoConfig, type NormalizedConfig, normalizeConfig } from '../oidc/config.ts';
-import type { LogoutTokenClaims } from '../oidc/logoutToken.ts';
+import { type LogoutTokenClaims, SeenLogoutTokens } from '../oidc/logoutToken.ts';
 import type { SignInOptions } from '../oidc/signIn.ts';
 import { Clock, type ClockShape, systemClock } from '../ports/Clock.ts';
 import { Crypto, type CryptoShape, webCrypto } from '../ports/Crypto.ts';
@@ -18,13 +17,8 @@ import { ClientSettings, type ClientSettingsShape, type SessionInspector } from 
 import * as Operations from './operations.ts';
 import { defaultProviderCache, type ProviderCache } from './providerCache.ts';
 import { RefreshLedger } from './refreshLedger.ts';
-import {
-  claimsOf,
-  readSessionRecord,
-  type SessionRecord,
-  sessionKey,
-  signedOutRecord,
-} from './sessionRecord.ts';
+import { cachedAccessTokenAt, claimsAt, notSignedIn, signedInAt } from './sessionReads.ts';
+import { readSessionRecord, type SessionRecord, sessionKey, signedOutRecord } from './sessionRecord.ts';
 
 /** The ports and tunables of a client; every field is optional. */
 export interface LogtoClientOptions {
@@ -44,6 +38,8 @@ export interface LogtoClientOptions {
   readonly cache?: ProviderCache;
   /** Recent refresh results; default one per process. */
   readonly ledger?: RefreshLedger;
+  /** Back-channel logout tokens accepted lately (replays are refused); default one record per process. */
+  readonly logoutTokens?: SeenLogoutTokens;
   /** A cached access token is reused only while it has more than this left (default 60 000 ms). */
   readonly tokenExpirySkewMs?: number;
   /** Allowed clock difference for ID tokens, in seconds (default 60). */
@@ -59,6 +55,7 @@ export interface LogtoClientOptions {
 
 const sharedLock = makeMemoryLock();
 const sharedLedger = new RefreshLedger();
+const sharedLogoutTokens = new SeenLogoutTokens();
 const normalized = new WeakMap<LogtoConfig, NormalizedConfig>();
 
 const checkedConfig = (config: LogtoConfig): NormalizedConfig => {
@@ -118,8 +115,10 @@ const makeServices = (
     transactionTtlMs: nonNegative(options.transactionTtlMs, 600_000, 'transactionTtlMs'),
     cache: options.cache ?? defaultProviderCache,
     ledger: options.ledger ?? sharedLedger,
+    logoutTokens: options.logoutTokens ?? sharedLogoutTokens,
     openedAt,
     inspect: options.inspect,
+    live: { current: undefined },
   };
   return Context.make(ClientSettings, settings).pipe(
     Context.add(Http, options.http ?? makeFetchHttp({ fetch: options.fetch, timeoutMs: options.timeoutMs })),
@@ -195,21 +194,16 @@ export class LogtoClient {
   /** Whether a user is signed in with a session that can still be renewed. Local: no request is made. */
   async isAuthenticated(): Promise<boolean> {
     const record = this.#recordAtHand() ?? (await this.#record());
-    if (!record.tags.has('authenticated')) return false;
-    if (!isSessionOver(record.tokens, this.#clock.now())) return true;
-    return this.#run(Operations.isAuthenticated);
+    return signedInAt(record, this.#clock.now()) ?? this.#run(Operations.isAuthenticated);
   }
 
   /** The signed-in user's ID-token claims; throws {@link NotAuthenticated} when signed out. */
   async getIdTokenClaims(): Promise<IdTokenClaims> {
     const record = this.#recordAtHand() ?? (await this.#record());
-    const claims =
-      record.tags.has('authenticated') && !isSessionOver(record.tokens, this.#clock.now())
-        ? claimsOf(record)
-        : null;
+    const claims = claimsAt(record, this.#clock.now());
     if (claims) return claims;
-    if (record.tags.has('authenticated')) return this.#run(Operations.getIdTokenClaims);
-    throw new NotAuthenticated({ message: 'No user is signed in; call signIn() first.' });
+    if (claims === undefined) return this.#run(Operations.getIdTokenClaims);
+    throw notSignedIn();
   }
 
   /** The raw ID token, or `null` when signed out. */
@@ -230,13 +224,9 @@ export class LogtoClient {
    */
   async getAccessToken(resource?: string, organizationId?: string): Promise<string | null> {
     const record = this.#recordAtHand() ?? (await this.#record());
-    const cached = selectAccessToken(
-      record.tokens,
-      accessTokenKey(resource, organizationId),
-      this.#clock.now(),
-      this.#skewMs,
-    );
-    if (cached && record.tags.has('authenticated')) return cached.token;
+    const key = accessTokenKey(resource, organizationId);
+    const cached = cachedAccessTokenAt(record, key, this.#clock.now(), this.#skewMs);
+    if (cached !== undefined) return cached;
     return this.#run(Operations.getAccessToken({ resource, organizationId }));
   }
 
@@ -268,7 +258,10 @@ export class LogtoClient {
     return this.#run(Operations.signOut(postLogoutRedirectUri));
   }
 
-  /** The session's tags and last failure (e.g. `SessionExpired` after the provider rejected the refresh token). */
+  /**
+   * The session's tags and last failure (e.g. `SessionExpired` after the provider rejected the refresh
+   * token). While this client refreshes, its tags include `refreshing`.
+   */
   getSessionState(): Promise<{
     tags: ReadonlySet<string>;
     failure: { tag: string; reason?: string; message: string } | null;

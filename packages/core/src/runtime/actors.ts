@@ -1,14 +1,20 @@
 /**
  * The IO the session machine names, bound to the ports: discovery, the JWKS, the code exchange, the
- * refresh grant (single-flight through the ledger and the lock) and revocation.
+ * refresh ledger, the refresh grant and revocation.
  *
  * @module
  */
 import * as Effect from 'effect/Effect';
 import * as Schedule from 'effect/Schedule';
 import { DiscoveryError, type HttpError, IdTokenError, TokenRequestError } from '../errors.ts';
-import { isInvalidGrant, type ReceivedTokens } from '../machine/context.ts';
-import type { ExchangeCodeInput, RefreshTokensInput, RevokeTokenInput } from '../machine/sessionMachine.ts';
+import type { ReceivedTokens } from '../machine/context.ts';
+import { isInvalidGrant } from '../machine/rules.ts';
+import type {
+  ExchangeCodeInput,
+  ReadRefreshLedgerInput,
+  RefreshTokensInput,
+  RevokeTokenInput,
+} from '../machine/sessionMachine.ts';
 import { accessTokenKey, decodeAccessTokenClaims } from '../oidc/accessToken.ts';
 import { encodeBase64Url } from '../oidc/base64url.ts';
 import type { IdTokenClaims } from '../oidc/claims.ts';
@@ -176,6 +182,17 @@ const grant = (refreshToken: string, target: TokenTarget, previousIdToken: strin
   });
 
 /**
+ * `readRefreshLedger`: what another copy of the session got for `refreshToken`, if it was presented
+ * lately (the caller holds the token's lock, so no grant for it is in flight).
+ */
+export const readRefreshLedger = ({ refreshToken }: ReadRefreshLedgerInput) =>
+  Effect.gen(function* () {
+    const settings = yield* ClientSettings;
+    const clock = yield* Clock;
+    return settings.ledger.get(yield* refreshTokenKey(refreshToken), clock.now()) ?? null;
+  });
+
+/**
  * Presents `refreshToken` once and records the result in the ledger, so every other copy of the
  * session adopts it instead of presenting the token again. The caller holds the token's lock.
  */
@@ -184,13 +201,6 @@ const presentRefreshToken = (refreshToken: string, target: TokenTarget, previous
     const settings = yield* ClientSettings;
     const clock = yield* Clock;
     const key = yield* refreshTokenKey(refreshToken);
-    if (settings.ledger.get(key, clock.now())?.received === null) {
-      return yield* new TokenRequestError({
-        reason: 'Rejected',
-        error: 'invalid_grant',
-        message: 'The provider already rejected this refresh token for another request of this session.',
-      });
-    }
     const result = yield* grant(refreshToken, target, previousIdToken).pipe(
       Effect.tapError((error) =>
         Effect.sync(() => {

@@ -1,20 +1,22 @@
 /**
- * Steps the pure session machine: `transition()` returns the next snapshot and the actors to start;
- * this runs each named actor on the ports and feeds its result back as the machine's done/error event.
- * The machine never performs IO; only this file executes what it asks for.
+ * Steps the pure session machine: `transition()` returns the next snapshot and the actions to carry
+ * out; this runs each actor the machine starts (bound with `.provide()` to an Effect on the ports),
+ * feeds its result back as the machine's done/error event, and collects what the machine emits. The
+ * machine never performs IO; only this file executes what it asks for.
  *
  * @module
  */
 import * as Cause from 'effect/Cause';
 import * as Effect from 'effect/Effect';
-import { type AnyEventObject, transition } from 'xstate';
+import { Actor, type AnyEventObject, transition } from 'xstate';
 import type { StorageError } from '../errors.ts';
 import type { SessionContext } from '../machine/context.ts';
-import type { SessionEvent } from '../machine/events.ts';
+import type { SessionEmitted, SessionEvent } from '../machine/events.ts';
 import { sessionMachine } from '../machine/sessionMachine.ts';
 import { StorageService } from '../ports/Storage.ts';
-import { exchangeCode, refreshTokens, revokeToken } from './actors.ts';
+import { exchangeCode, readRefreshLedger, refreshTokens, revokeToken } from './actors.ts';
 import { ClientSettings, type SessionInspection, type SessionInspector } from './ClientSettings.ts';
+import { fromEffect, isEffectActor, runEffectActor } from './effectActor.ts';
 import {
   encodeSessionRecord,
   type SessionRecord,
@@ -24,22 +26,20 @@ import {
   transactionKey,
 } from './sessionRecord.ts';
 
-type ActorInput = Parameters<typeof exchangeCode>[0] &
-  Parameters<typeof refreshTokens>[0] &
-  Parameters<typeof revokeToken>[0];
-
-const actorImplementations: Record<
-  'exchangeCode' | 'refreshTokens' | 'revokeToken',
-  (input: ActorInput) => Effect.Effect<unknown, unknown, ActorServices>
-> = {
-  exchangeCode: (input) => exchangeCode(input),
-  refreshTokens: (input) => refreshTokens(input),
-  revokeToken: (input) => revokeToken(input),
-};
-
 type ActorServices =
   | Effect.Services<ReturnType<typeof refreshTokens>>
-  | Effect.Services<ReturnType<typeof exchangeCode>>;
+  | Effect.Services<ReturnType<typeof exchangeCode>>
+  | Effect.Services<ReturnType<typeof readRefreshLedger>>;
+
+/** The machine with its actors bound to the ports (type-checked against `setup()` by `.provide()`). */
+const boundMachine = sessionMachine.provide({
+  actors: {
+    exchangeCode: fromEffect(exchangeCode),
+    refreshTokens: fromEffect(refreshTokens),
+    revokeToken: fromEffect(revokeToken),
+    readRefreshLedger: fromEffect(readRefreshLedger),
+  },
+});
 
 const secretKeys = new Set([
   'idToken',
@@ -85,31 +85,56 @@ const report = (
   }
 };
 
-/** The outcome of one step: where the session ended up, and the failure of an actor on the way, if any. */
+/** The type of an event the machine emitted (an `xstate.emit` action's params). */
+const emittedType = (params: unknown): SessionEmitted['type'] =>
+  (params as { event: SessionEmitted }).event.type;
+
+/**
+ * The outcome of one step: where the session ended up, what the machine announced on the way (see
+ * `SessionEmitted`), and the failure of an actor on the way, if any.
+ */
 export interface StepResult {
   readonly state: StoredState;
   readonly context: SessionContext;
   readonly tags: ReadonlySet<string>;
+  readonly emitted: readonly SessionEmitted['type'][];
   readonly actorFailure?: unknown;
 }
 
-/** Runs `event` through the machine from `state`/`context`, executing every actor it starts. */
+/**
+ * Runs `event` through the machine from `state`/`context`, executing every actor it starts. While an
+ * actor runs, the client's live view (`getSessionState()`) shows the machine's state, e.g. `refreshing`.
+ */
 export const step = (state: StoredState, context: SessionContext, event: SessionEvent) =>
   Effect.gen(function* () {
-    const start = sessionMachine.resolveState({ value: state, context });
-    const { inspect } = yield* ClientSettings;
-    let [snapshot, actions] = transition(sessionMachine, start, event);
+    const start = boundMachine.resolveState({ value: state, context });
+    const { inspect, live } = yield* ClientSettings;
+    let [snapshot, actions] = transition(boundMachine, start, event);
     if (inspect) report(inspect, event, snapshot);
     let actorFailure: unknown;
+    const emitted: SessionEmitted['type'][] = [];
     for (;;) {
-      const spawn = actions.find((action) => action.type === 'xstate.spawnChild');
-      if (!spawn) break;
-      const { id, src, input } = spawn.params as unknown as {
-        id: string;
-        src: keyof typeof actorImplementations;
-        input: ActorInput;
-      };
-      const exit = yield* Effect.exit(actorImplementations[src](input));
+      let spawned: { id: string; actorRef: unknown } | undefined;
+      for (const action of actions) {
+        // Named emit actions reach the executor as XState's built-in `xstate.emit`.
+        const type: string = action.type;
+        if (type === 'xstate.emit') emitted.push(emittedType(action.params));
+        else if (action.type === 'xstate.spawnChild') spawned ??= action.params;
+      }
+      if (!spawned) break;
+      const { id, actorRef } = spawned;
+      if (!(actorRef instanceof Actor) || !isEffectActor<ActorServices>(actorRef.logic)) {
+        throw new Error(`The session machine's "${id}" actor is not bound to an Effect.`);
+      }
+      live.current = { tags: snapshot.tags, failure: snapshot.context.failure };
+      const exit = yield* Effect.exit(
+        Effect.ensuring(
+          runEffectActor(actorRef.logic, actorRef.options.input),
+          Effect.sync(() => {
+            live.current = undefined;
+          }),
+        ),
+      );
       let result: AnyEventObject;
       if (exit._tag === 'Success') {
         result = { type: `xstate.done.actor.${id}`, output: exit.value };
@@ -117,13 +142,15 @@ export const step = (state: StoredState, context: SessionContext, event: Session
         actorFailure = Cause.squash(exit.cause);
         result = { type: `xstate.error.actor.${id}`, error: actorFailure };
       }
-      [snapshot, actions] = transition(sessionMachine, snapshot, result as SessionEvent);
+      // XState's own done/error events, which `SessionEvent` (the events callers send) leaves out.
+      [snapshot, actions] = transition(boundMachine, snapshot, result as SessionEvent);
       if (inspect) report(inspect, result, snapshot);
     }
     return {
       state: storedStateOf(snapshot.value),
       context: snapshot.context,
       tags: snapshot.tags,
+      emitted,
       actorFailure,
     } satisfies StepResult;
   });

@@ -8,24 +8,18 @@ import {
   CallbackError,
   ConfigError,
   LogoutTokenError,
-  NotAuthenticated,
-  SessionExpired,
+  type LogtoMachineError,
   UserInfoError,
 } from '../errors.ts';
-import {
-  effectiveSkewMs,
-  isInvalidGrant,
-  isSessionOver,
-  type SessionContext,
-  selectAccessToken,
-} from '../machine/context.ts';
+import type { SessionContext } from '../machine/context.ts';
 import type { SessionEvent } from '../machine/events.ts';
+import { isSessionOver, isTransientFailure, selectAccessToken } from '../machine/rules.ts';
 import { accessTokenKey, decodeAccessTokenClaims } from '../oidc/accessToken.ts';
 import { encodeBase64Url } from '../oidc/base64url.ts';
 import { validateCallback } from '../oidc/callback.ts';
 import type { AccessTokenClaims, IdTokenClaims, UserInfoResponse } from '../oidc/claims.ts';
 import { allowedAlgorithms } from '../oidc/idToken.ts';
-import { SeenLogoutTokens, verifyLogoutToken as verifyLogoutTokenClaims } from '../oidc/logoutToken.ts';
+import { verifyLogoutToken as verifyLogoutTokenClaims } from '../oidc/logoutToken.ts';
 import { UserInfoScope } from '../oidc/scopes.ts';
 import { buildAuthorizationUrl, checkRedirectUri, type SignInOptions } from '../oidc/signIn.ts';
 import { buildEndSessionUrl } from '../oidc/signOut.ts';
@@ -39,8 +33,8 @@ import { StorageService } from '../ports/Storage.ts';
 import { discover, keySourceFor, refreshTokenKey, retryTransient } from './actors.ts';
 import { ClientSettings } from './ClientSettings.ts';
 import { persist, step } from './interpreter.ts';
+import { claimsAt, notSignedIn, sessionEndedError, signedInAt } from './sessionReads.ts';
 import {
-  claimsOf,
   decodeTransaction,
   readSessionRecord,
   type SessionRecord,
@@ -71,6 +65,7 @@ const contextOf = (
   transactions,
   tokens: record.tokens,
   failure: record.failure,
+  refresh: null,
 });
 
 /** Runs one event from a loaded session and writes the result. */
@@ -164,13 +159,16 @@ export const handleSignInCallback = (callbackUrl: string) =>
   });
 
 /** Whether a user is signed in, with a session that can still be renewed. */
-export const isAuthenticated = Effect.map(loadLiveSession, ({ record }) => record.tags.has('authenticated'));
+export const isAuthenticated = Effect.gen(function* () {
+  const { record } = yield* loadLiveSession;
+  return signedInAt(record, (yield* Clock).now()) === true;
+});
 
 /** The signed-in user's ID-token claims (verified when received). */
 export const getIdTokenClaims = Effect.gen(function* () {
   const { record } = yield* loadLiveSession;
-  const claims = record.tags.has('authenticated') ? claimsOf(record) : null;
-  if (!claims) return yield* new NotAuthenticated({ message: 'No user is signed in; call signIn() first.' });
+  const claims = claimsAt(record, (yield* Clock).now());
+  if (!claims) return yield* notSignedIn();
   return claims;
 });
 
@@ -210,55 +208,37 @@ export const checkTarget = (target: TokenTarget) =>
     }
   });
 
+/**
+ * Steps the machine's refresh under the refresh token's lock (single-flight): on the session as stored
+ * now, which another request may have refreshed while this one waited. `'rotated'` when the machine
+ * says the refresh token changed under the caller (`refresh.rotatedElsewhere`): retry on the new one.
+ */
 const refreshUnderLock = (refreshToken: string, target: TokenTarget, key: string) =>
   Effect.gen(function* () {
     const settings = yield* ClientSettings;
     const clock = yield* Clock;
-    // Someone sharing this storage may have refreshed while we waited for the lock.
     const loaded = yield* loadSession;
-    if (!loaded.record.tags.has('authenticated')) return { token: null };
-    const cached = selectAccessToken(loaded.record.tokens, key, clock.now(), settings.tokenExpirySkewMs);
-    if (cached) return { token: cached.token };
-    if (loaded.record.tokens?.refreshToken !== refreshToken) return 'rotated' as const;
-    // Another copy of this session (another request's cookie) may already have used this refresh token:
-    // adopt what it got — above all a rotated refresh token — instead of presenting it again.
-    const recorded = settings.ledger.get(yield* refreshTokenKey(refreshToken), clock.now());
-    const rotated = recorded?.received != null && recorded.nextRefreshToken !== refreshToken;
-    if (rotated && !settings.ledger.mayAdopt(recorded, settings.openedAt)) {
-      // Never presented again (the provider would revoke the whole grant), never adopted (a stolen
-      // stale copy must not get the rotated tokens): this copy is simply over.
-      return yield* new SessionExpired({
-        reason: 'StaleSession',
-        message:
-          'This copy of the session is older than its last refresh (another request rotated the refresh token); sign in again.',
-      });
-    }
-    if (recorded?.received) {
-      const received = { ...recorded.received, refreshToken: recorded.nextRefreshToken };
-      const covers =
-        received.accessTokenKey === key &&
-        received.accessToken.expiresAt - effectiveSkewMs(received.accessToken, settings.tokenExpirySkewMs) >
-          clock.now();
-      if (covers || recorded.nextRefreshToken !== refreshToken) {
-        yield* run(loaded, { type: 'app.tokensAdopted', received });
-        return covers ? { token: received.accessToken.token } : ('rotated' as const);
-      }
-    }
-    const result = yield* run(loaded, { type: 'app.refreshRequested', target, now: clock.now() });
+    if (loaded.record.tokens === null) return null;
+    const result = yield* run(loaded, {
+      type: 'app.refreshRequested',
+      target,
+      now: clock.now(),
+      refreshToken,
+      policy: {
+        skewMs: settings.tokenExpirySkewMs,
+        openedAt: settings.openedAt,
+        adoptionGraceMs: settings.ledger.adoptionGraceMs,
+      },
+    });
+    if (result.emitted.includes('refresh.rotatedElsewhere')) return 'rotated' as const;
+    if (result.tags.has('expired')) return yield* sessionEndedError(result.context.failure);
     const failure = result.actorFailure;
     if (failure !== undefined) {
-      if (isInvalidGrant(failure)) {
-        return yield* new SessionExpired({
-          reason: 'RefreshTokenRejected',
-          message:
-            'The provider rejected the refresh token (expired, revoked or reused); the session was cleared, sign in again.',
-        });
-      }
-      if ((failure as { reason?: unknown }).reason === 'Unavailable') return { token: null };
-      return yield* Effect.fail(failure as SessionExpired);
+      if (isTransientFailure(failure)) return null;
+      return yield* Effect.fail(failure as LogtoMachineError);
     }
     // A token just received is handed out even when it lives shorter than the skew.
-    return { token: selectAccessToken(result.context.tokens, key, clock.now(), 0)?.token ?? null };
+    return selectAccessToken(result.context.tokens, key, clock.now(), 0)?.token ?? null;
   });
 
 /**
@@ -275,7 +255,7 @@ export const getAccessToken = (target: TokenTarget = {}) =>
     const key = accessTokenKey(target.resource, target.organizationId);
     for (let attempt = 0; attempt < 4; attempt++) {
       const { record } = yield* loadLiveSession;
-      if (!record.tags.has('authenticated')) return null;
+      if (!signedInAt(record, clock.now())) return null;
       const cached = selectAccessToken(record.tokens, key, clock.now(), settings.tokenExpirySkewMs);
       if (cached) return cached.token;
       const refreshToken = record.tokens?.refreshToken;
@@ -284,7 +264,7 @@ export const getAccessToken = (target: TokenTarget = {}) =>
         yield* refreshTokenKey(refreshToken),
         refreshUnderLock(refreshToken, target, key),
       );
-      if (outcome !== 'rotated') return outcome.token;
+      if (outcome !== 'rotated') return outcome;
     }
     return null;
   });
@@ -342,19 +322,22 @@ export const signOut = (postLogoutRedirectUri?: string) =>
     );
   });
 
-/** The session's tags (`authenticated`, `refreshing`, `signingIn`, `expired`, `signedOut`) and last failure. */
-export const getSessionState = Effect.map(loadLiveSession, ({ record }) => ({
-  tags: record.tags,
-  failure: record.failure,
-}));
-
-/** The logout tokens this process has accepted lately: a replayed `jti` is refused while its token lives. */
-const seenLogoutTokens = new SeenLogoutTokens();
+/**
+ * The session's tags (`authenticated`, `refreshing`, `signingIn`, `signingOut`, `expired`, `signedOut`)
+ * and last failure. While this client's machine runs an actor (a refresh, say), its state then.
+ */
+export const getSessionState = Effect.gen(function* () {
+  const { live } = yield* ClientSettings;
+  if (live.current) return live.current;
+  const { record } = yield* loadLiveSession;
+  return { tags: record.tags, failure: record.failure };
+});
 
 /**
  * Verifies a back-channel logout token with the client's settings: the provider's keys and ID-token
- * algorithms, this app as `aud`, the clock tolerance; a `jti` this process already accepted is refused.
- * Touches no session: ending the sessions it names is the caller's part.
+ * algorithms, this app as `aud`, the clock tolerance; a `jti` already accepted (the client's
+ * `logoutTokens`, one record per process by default) is refused. Touches no session: ending the
+ * sessions it names is the caller's part.
  *
  * @see https://openid.net/specs/openid-connect-backchannel-1_0.html#Validation
  */
@@ -375,6 +358,6 @@ export const verifyLogoutToken = (logoutToken: string) =>
       algorithms: allowedAlgorithms(metadata.id_token_signing_alg_values_supported),
       now: Math.floor(clock.now() / 1000),
       clockTolerance: settings.clockToleranceSeconds,
-      seen: seenLogoutTokens,
+      seen: settings.logoutTokens,
     });
   });

@@ -1,12 +1,6 @@
-import type { ReceivedTokens } from '../machine/context.ts';
+import type { ReceivedTokens, RecordedRefresh } from '../machine/context.ts';
 
-interface LedgerEntry {
-  /** `null` when the provider rejected the refresh token: it is dead for every copy of the session. */
-  readonly received: ReceivedTokens | null;
-  /** The refresh token to use from now on (the rotated one, or the same when it did not rotate). */
-  readonly nextRefreshToken: string;
-  /** When the grant's result was recorded: the rotation time. */
-  readonly recordedAt: number;
+interface LedgerEntry extends RecordedRefresh {
   readonly expiresAt: number;
 }
 
@@ -16,10 +10,8 @@ interface LedgerEntry {
  * lock before presenting a refresh token: if it was already used, they adopt the result — above all
  * the rotated refresh token — instead of presenting it again, which would make Logto revoke the grant.
  *
- * Only a copy that was current at the rotation may adopt: one whose request started before the
- * result was recorded (however long it then waited), or at most {@link adoptionGraceMs} after it
- * (sent by the browser before the rotated cookie reached it). A copy stolen earlier and replayed
- * later cannot launder its spent refresh token into the rotated one.
+ * Whether a copy may adopt a result is the session machine's rule (`machine/rules.ts` `mayAdopt`, with
+ * this ledger's {@link adoptionGraceMs}); the ledger only remembers.
  */
 export class RefreshLedger {
   readonly #entries = new Map<string, LedgerEntry>();
@@ -36,13 +28,8 @@ export class RefreshLedger {
     readonly adoptionGraceMs = 5_000,
   ) {}
 
-  /** Whether a request that started at `openedAt` held a copy of the session that was current when `entry` was recorded. */
-  mayAdopt(entry: LedgerEntry, openedAt: number): boolean {
-    return openedAt <= entry.recordedAt + this.adoptionGraceMs;
-  }
-
   /** The recorded result of the grant that presented the refresh token hashed as `key`. */
-  get(key: string, now: number): LedgerEntry | undefined {
+  get(key: string, now: number): RecordedRefresh | undefined {
     const entry = this.#entries.get(key);
     if (entry && entry.expiresAt <= now) {
       this.#entries.delete(key);
