@@ -89,6 +89,10 @@ export class FakeProvider {
     this.inFlight.add(refreshToken);
     await new Promise((resolve) => setTimeout(resolve, answer.kind === 'slow' ? 5 : 0));
     this.inFlight.delete(refreshToken);
+    // A loaded machine can run this timer later than the client's timeout: the client gave up, so this
+    // fake drops the request unanswered (nothing rotates), as for `timeout`. Whether a real provider
+    // processed such a request is unknowable to the client; that case is not what the properties test.
+    if (signal?.aborted) throw new Error('aborted');
     if (answer.kind === 'serverError') return new Response('unavailable', { status: 503 });
     if (answer.kind === 'invalidGrant') {
       this.valid.clear();
