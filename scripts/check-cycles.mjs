@@ -104,6 +104,7 @@ if (cycles.size === 0) {
   console.log(`check-cycles: no import cycle among the ${graph.size} files of packages/*/src.`);
 } else {
   console.error(`check-cycles: ${cycles.size} import cycle(s) in packages/*/src; break each one:`);
-  for (const cycle of cycles.values()) console.error(`  ${[...cycle, cycle[0]].map(shown).join('\n    → ')}\n`);
+  for (const cycle of cycles.values())
+    console.error(`  ${[...cycle, cycle[0]].map(shown).join('\n    → ')}\n`);
   process.exitCode = 1;
 }

@@ -30,7 +30,9 @@ for (const [name, files] of sourceFilesByPackage()) {
 }
 
 if (offences.length === 0) {
-  console.log(`check-test-imports: none of the ${checked} published source files imports the test framework.`);
+  console.log(
+    `check-test-imports: none of the ${checked} published source files imports the test framework.`,
+  );
 } else {
   console.error(
     'check-test-imports: published source files import the test framework; move the code into ' +

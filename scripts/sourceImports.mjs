@@ -31,7 +31,8 @@ export const sourceFilesByPackage = () => {
 
 /** Characters after which a `/` starts a regular expression rather than a division. */
 const beforeRegExp = new Set([...'(,=:[!&|?{};+-*%<>~^', '']);
-const keywordsBeforeRegExp = /(?:^|[^\w$])(?:return|typeof|case|do|else|in|of|new|delete|void|throw|await|yield)$/;
+const keywordsBeforeRegExp =
+  /(?:^|[^\w$])(?:return|typeof|case|do|else|in|of|new|delete|void|throw|await|yield)$/;
 
 /**
  * `source` with comments blanked and the contents of strings, templates and regular expressions
@@ -95,7 +96,8 @@ export const blankNonCode = (source) => {
     } else if (
       char === '/' &&
       (beforeRegExp.has(lastSignificant) ||
-        (lastSignificant === 'a' && keywordsBeforeRegExp.test(source.slice(Math.max(0, index - 16), index).trimEnd())))
+        (lastSignificant === 'a' &&
+          keywordsBeforeRegExp.test(source.slice(Math.max(0, index - 16), index).trimEnd())))
     ) {
       const start = index;
       index++;
