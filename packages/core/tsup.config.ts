@@ -1,8 +1,7 @@
 import { defineConfig } from 'tsup';
 
 export default defineConfig({
-  entry: { index: 'src/index.ts', contracts: 'src/ports/contracts.ts' },
-  external: ['vitest'],
+  entry: ['src/index.ts'],
   format: ['esm'],
   dts: true,
   clean: true,

@@ -117,6 +117,8 @@ export {
 } from './runtime/operations.ts';
 export { ProviderCache, type ProviderCacheOptions } from './runtime/providerCache.ts';
 export { RefreshLedger } from './runtime/refreshLedger.ts';
+// The stored form of a session, for stores that seed or migrate sessions (and `@logto-machine/testing`)
+export { encodeSessionRecord, type StoredState } from './runtime/sessionRecord.ts';
 export { errorPage, type HttpFailure, toHttpFailure } from './server/errorMapping.ts';
 // Server apps: the auth logic every framework adapter shares
 export {

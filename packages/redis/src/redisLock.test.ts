@@ -1,4 +1,4 @@
-import { lockContract } from '@logto-machine/core/contracts';
+import { lockContract } from '@logto-machine/testing';
 import * as Effect from 'effect/Effect';
 import type { Redis } from 'ioredis';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';

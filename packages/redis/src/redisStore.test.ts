@@ -1,5 +1,5 @@
 import { StoreSessions } from '@logto-machine/core';
-import { CookieBrowser, signedInRecord, storeSessionsContract } from '@logto-machine/core/contracts';
+import { CookieBrowser, signedInRecord, storeSessionsContract } from '@logto-machine/testing';
 import type { Redis } from 'ioredis';
 import type { Storage } from 'unstorage';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';

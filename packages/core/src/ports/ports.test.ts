@@ -1,3 +1,10 @@
+import {
+  clockContract,
+  cryptoContract,
+  httpContract,
+  lockContract,
+  storageContract,
+} from '@logto-machine/testing';
 import * as Effect from 'effect/Effect';
 import * as Exit from 'effect/Exit';
 import * as Option from 'effect/Option';
@@ -5,7 +12,6 @@ import { describe, expect, it } from 'vitest';
 import { StorageError } from '../errors.ts';
 import { makeManualClock, systemClock } from './Clock.ts';
 import { webCrypto } from './Crypto.ts';
-import { clockContract, cryptoContract, httpContract, lockContract, storageContract } from './contracts.ts';
 import { makeFetchHttp } from './Http.ts';
 import { makeMemoryLock } from './Lock.ts';
 import { fromStorage, MemoryStorage, type Storage } from './Storage.ts';

@@ -8,11 +8,11 @@
  */
 import { type DevProvider, startDevProvider } from '@logto-machine/dev-provider';
 import { completeSignIn } from '@logto-machine/dev-provider/testing';
+import { applySetCookies } from '@logto-machine/testing';
+import { ServerBrowser } from '@logto-machine/testing/server';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { applySetCookies } from '../../test/cookieJar.ts';
 import { ProviderCache } from '../runtime/providerCache.ts';
 import { maxTransactionCookies } from '../session/RequestCookieSession.ts';
-import { ServerBrowser } from '../session/serverDriver.node.ts';
 import { LogtoServer } from './LogtoServer.ts';
 import { maxReturnToLength } from './returnTo.ts';
 

@@ -3,8 +3,9 @@
  * at most `maxChunks` cookies, so a value that would need more is refused when written — a typed error
  * that says what to do — never written as a session that cannot be read back.
  */
+
+import { applySetCookies, nextCookieHeader } from '@logto-machine/testing';
 import { afterEach, describe, expect, it, vi } from 'vitest';
-import { applySetCookies, nextCookieHeader } from '../../test/cookieJar.ts';
 import { ConfigError, StorageError } from '../errors.ts';
 import { CookieSessions, type CookieSessionsConfig } from './CookieSessions.ts';
 import { maxChunks } from './chunking.ts';

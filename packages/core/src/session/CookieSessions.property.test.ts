@@ -1,6 +1,6 @@
 import { fc, test } from '@fast-check/vitest';
+import { applySetCookies, nextCookieHeader } from '@logto-machine/testing';
 import { afterAll, beforeAll, describe, expect, vi } from 'vitest';
-import { applySetCookies, nextCookieHeader } from '../../test/cookieJar.ts';
 import { StorageError } from '../errors.ts';
 import { CookieSessions } from './CookieSessions.ts';
 import { maxChunks } from './chunking.ts';

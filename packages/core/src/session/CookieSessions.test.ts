@@ -1,5 +1,5 @@
+import { applySetCookies, nextCookieHeader } from '@logto-machine/testing';
 import { afterEach, describe, expect, it, vi } from 'vitest';
-import { applySetCookies, nextCookieHeader } from '../../test/cookieJar.ts';
 import { ConfigError, StorageError } from '../errors.ts';
 import { CookieSessions, type CookieSessionsConfig } from './CookieSessions.ts';
 import { parseCookieHeader } from './cookieHeader.ts';

@@ -5,8 +5,8 @@
  * `maxTransactionCookies` of them, expiring the oldest it carries.
  */
 import { fc, test } from '@fast-check/vitest';
+import { applySetCookies, nextCookieHeader } from '@logto-machine/testing';
 import { describe, expect, it } from 'vitest';
-import { applySetCookies, nextCookieHeader } from '../../test/cookieJar.ts';
 import { CookieSessions, type CookieSessionsConfig } from './CookieSessions.ts';
 import { maxTransactionCookies } from './RequestCookieSession.ts';
 

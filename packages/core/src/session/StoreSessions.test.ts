@@ -1,3 +1,4 @@
+import { CookieBrowser, signedInRecord, storeSessionsContract } from '@logto-machine/testing';
 import { createStorage } from 'unstorage';
 import memoryDriver from 'unstorage/drivers/memory';
 import { afterEach, describe, expect, it, vi } from 'vitest';
@@ -7,7 +8,6 @@ import { makeSessions } from './makeSessions.ts';
 import { nativeCrypto } from './nativeCrypto.ts';
 import { StoreSessions } from './StoreSessions.ts';
 import { deriveSigningKey, newSessionId, signSessionId } from './sessionId.ts';
-import { CookieBrowser, signedInRecord, storeSessionsContract } from './storeSessionsContract.ts';
 
 const secrets = 'a-secret-of-at-least-32-characters-000';
 

@@ -10,10 +10,10 @@ import {
   defaultUsers,
   startDevProvider,
 } from '@logto-machine/dev-provider';
+import { ServerBrowser } from '@logto-machine/testing/server';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { ProviderCache } from '../runtime/providerCache.ts';
 import { LogtoServer } from '../server/LogtoServer.ts';
-import { ServerBrowser } from './serverDriver.node.ts';
 
 const apis = Array.from({ length: 12 }, (_, index) => `https://api-${index}.example.com/with/a/longer/path`);
 let provider: DevProvider;

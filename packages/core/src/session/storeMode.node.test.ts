@@ -4,6 +4,7 @@
  */
 import { type DevProvider, startDevProvider } from '@logto-machine/dev-provider';
 import { completeSignIn } from '@logto-machine/dev-provider/testing';
+import { ServerBrowser } from '@logto-machine/testing/server';
 import {
   createStorage,
   type StorageValue,
@@ -15,7 +16,6 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ProviderCache } from '../runtime/providerCache.ts';
 import { LogtoServer } from '../server/LogtoServer.ts';
 import { StoreSessions } from './StoreSessions.ts';
-import { ServerBrowser } from './serverDriver.node.ts';
 
 let provider: DevProvider;
 let store: Unstorage;

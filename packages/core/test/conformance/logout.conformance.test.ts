@@ -6,13 +6,14 @@
  * and the provider's end-session endpoint, then the provider's logout token POSTed to
  * `/backchannel-logout`. Each test asserts the HTTP answer and what became of the sessions.
  */
+
+import { nextCookieHeader } from '@logto-machine/testing';
 import { createStorage, type Storage as Unstorage } from 'unstorage';
 import { afterEach, describe, expect, it } from 'vitest';
 import { LogoutTokenError, makeMemoryLock, ProviderCache, RefreshLedger } from '../../src/index.ts';
 import { makeManualClock } from '../../src/ports/Clock.ts';
 import type { LogtoClient } from '../../src/runtime/LogtoClient.ts';
 import { LogtoServer } from '../../src/server/LogtoServer.ts';
-import { nextCookieHeader } from '../cookieJar.ts';
 import { expectError, failure } from './harness.ts';
 import {
   backchannelLogoutEvent,

@@ -4,9 +4,10 @@
  * no error message, no stored failure, no page, no cookie and no console line carries a token, a code,
  * a PKCE verifier or the client secret.
  */
+
+import { nextCookieHeader } from '@logto-machine/testing';
 import { afterEach, beforeEach, describe, expect, it, type MockInstance, vi } from 'vitest';
 import { LogtoServer, ProviderCache } from '../../src/index.ts';
-import { nextCookieHeader } from '../cookieJar.ts';
 import { authorize, failure, providerSecrets, type Rig, resource, signIn, useRigs } from './harness.ts';
 import { defaultClientSecret, type HostileProvider } from './hostileProvider.ts';
 

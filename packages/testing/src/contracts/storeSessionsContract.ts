@@ -1,86 +1,29 @@
 /**
  * The store-sessions contract: what {@link StoreSessions} must do over any unstorage store (memory in
- * core's tests, Redis in `@logto-machine/redis`'s). Imports vitest, so it is exported only from
- * `@logto-machine/core/contracts`.
+ * core's tests, Redis in `@logto-machine/redis`'s).
  *
  * @module
  */
+import {
+  type CookieSession,
+  encodeSessionRecord,
+  fromStorage,
+  type Storage,
+  StoreSessions,
+  type StoreSessionsConfig,
+} from '@logto-machine/core';
 import type { Storage as Unstorage } from 'unstorage';
 import { describe, expect, it, vi } from 'vitest';
-import { encodeBase64Url } from '../oidc/base64url.ts';
-import { storageContract } from '../ports/contracts.ts';
-import { fromStorage, type Storage } from '../ports/Storage.ts';
-import { encodeSessionRecord } from '../runtime/sessionRecord.ts';
-import type { CookieSession } from './CookieSessions.ts';
-import { StoreSessions, type StoreSessionsConfig } from './StoreSessions.ts';
-import { indexCapacity } from './sessionStore.ts';
+import { encodeBase64Url } from '../fixtures/base64url.ts';
+import { CookieBrowser } from '../fixtures/CookieBrowser.ts';
+import { signedInRecord } from '../fixtures/sessionRecords.ts';
+import { storageContract } from './storageContract.ts';
+
+/** How many sessions one `sid` or `sub` lists at most, as SECURITY.md documents it. */
+const indexCapacity = 1000;
 
 const secret = 'store-sessions-contract-secret-0123456789';
 const otherSecret = 'another-secret-of-the-contract-0123456789';
-
-/** When the fake ID tokens were issued: fixed per run, so a record for the same claims is the same string. */
-const issuedAt = Math.floor(Date.now() / 1000);
-
-/** A decodable (unsigned) ID token: stored sessions are never verified again. */
-export const fakeIdToken = (claims: { sub: string; sid?: string }): string => {
-  const segment = (value: object) => encodeBase64Url(new TextEncoder().encode(JSON.stringify(value)));
-  const payload = {
-    iss: 'https://op.example/oidc',
-    aud: 'app',
-    iat: issuedAt,
-    exp: issuedAt + 3600,
-    ...claims,
-  };
-  return `${segment({ alg: 'ES256' })}.${segment(payload)}.c2ln`;
-};
-
-/** The stored form of a signed-in session for `claims`. */
-export const signedInRecord = (claims: { sub: string; sid?: string }, refreshToken = 'rt-1'): string =>
-  encodeSessionRecord('authenticated', {
-    transactions: {},
-    tokens: {
-      idToken: fakeIdToken(claims),
-      idTokenExpiresAt: (issuedAt + 3600) * 1000,
-      refreshToken,
-      accessTokens: {},
-    },
-    failure: null,
-  })!;
-
-/** One browser: its cookies, sent with each request and updated from each response. */
-export class CookieBrowser {
-  readonly cookies = new Map<string, string>();
-
-  constructor(readonly sessions: StoreSessions) {}
-
-  /** Runs one request: opens the session on the jar, runs `handle`, applies the Set-Cookie headers. */
-  async request<A>(
-    handle: (session: CookieSession) => Promise<A>,
-  ): Promise<{ value: A; setCookies: string[] }> {
-    const header = [...this.cookies].map(([name, value]) => `${name}=${value}`).join('; ');
-    const session = this.sessions.open(header, { secure: true });
-    const value = await handle(session);
-    const setCookies = session.setCookieHeaders();
-    for (const setCookie of setCookies) {
-      const [pair = ''] = setCookie.split('; ');
-      const name = pair.slice(0, pair.indexOf('='));
-      if (setCookie.includes('; Max-Age=0')) this.cookies.delete(name);
-      else this.cookies.set(name, pair.slice(name.length + 1));
-    }
-    return { value, setCookies };
-  }
-
-  /** The session this browser's cookie reads. */
-  read(key = 'session'): Promise<string | null> {
-    return this.request((session) => session.get(key)).then(({ value }) => value);
-  }
-
-  clone(): CookieBrowser {
-    const copy = new CookieBrowser(this.sessions);
-    for (const [name, value] of this.cookies) copy.cookies.set(name, value);
-    return copy;
-  }
-}
 
 /** A {@link Storage} over one store session that keeps any key: the storage contract's keys become transactions. */
 const anyKey = (session: CookieSession): Storage => {
