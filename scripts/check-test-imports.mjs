@@ -6,10 +6,9 @@ import { read, shown, sourceFilesByPackage, staticImports } from './sourceImport
 
 /**
  * Packages made for tests, whose `vitest` is a peer dependency: `testing` holds the contract suites
- * and fixtures; `dev-provider` is the local provider for demos and tests, and its
- * `./adapter-contract` entry is the adapters' contract suite.
+ * (ports, session stores, server adapters) and fixtures.
  */
-const testTooling = new Set(['testing', 'dev-provider']);
+const testTooling = new Set(['testing']);
 
 const isTestFramework = (specifier) =>
   specifier === 'vitest' ||

@@ -3,7 +3,7 @@ import {
   configFor,
   runAdapterContract,
   useTestProviders,
-} from '@logto-machine/dev-provider/adapter-contract';
+} from '@logto-machine/testing/adapter';
 import { Browser, completeSignIn, locationOf } from '@logto-machine/dev-provider/testing';
 import { Hono } from 'hono';
 import { describe, expect, it } from 'vitest';

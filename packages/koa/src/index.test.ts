@@ -11,7 +11,7 @@ import {
   testUser,
   useTestProviders,
   waitForTokenExpiry,
-} from '@logto-machine/dev-provider/adapter-contract';
+} from '@logto-machine/testing/adapter';
 import { Browser, completeSignIn } from '@logto-machine/dev-provider/testing';
 import Koa from 'koa';
 import Koa2 from 'koa2';

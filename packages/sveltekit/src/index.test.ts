@@ -6,7 +6,7 @@ import {
   signIn,
   useTestProviders,
   waitForTokenExpiry,
-} from '@logto-machine/dev-provider/adapter-contract';
+} from '@logto-machine/testing/adapter';
 import { Browser } from '@logto-machine/dev-provider/testing';
 import {
   type Handle,

@@ -4,7 +4,7 @@
  * below, and runs the suite from its own test file:
  *
  * ```ts
- * import { runAdapterContract } from '@logto-machine/dev-provider/adapter-contract';
+ * import { runAdapterContract } from '@logto-machine/testing/adapter';
  * runAdapterContract({ name: 'Hono', mount: (config) => ({ fetch: makeApp(config).fetch }) });
  * ```
  *
@@ -35,11 +35,16 @@ import {
   testUser,
   useTestProviders,
   waitForTokenExpiry,
-} from './adapterFixtures.js';
-import { Browser, type Fetch, jwtPayload, visibleText } from './browser.js';
-import type { DevProvider } from './index.js';
-import { junkPaths } from './junkPaths.js';
-import { completeSignIn } from './testing.js';
+} from './adapterFixtures.ts';
+import type { DevProvider } from '@logto-machine/dev-provider';
+import {
+  Browser,
+  completeSignIn,
+  type Fetch,
+  junkPaths,
+  jwtPayload,
+  visibleText,
+} from '@logto-machine/dev-provider/testing';
 
 export {
   type AdapterTestConfig,
@@ -51,7 +56,7 @@ export {
   testUser,
   useTestProviders,
   waitForTokenExpiry,
-} from './adapterFixtures.js';
+} from './adapterFixtures.ts';
 
 /** An app built for the suite, ready for requests. */
 export interface MountedApp {

@@ -5,9 +5,8 @@
  * @module
  */
 import { afterAll, beforeAll, expect } from 'vitest';
-import type { Browser } from './browser.js';
-import { type DevProvider, startDevProvider } from './index.js';
-import { completeSignIn } from './testing.js';
+import { type DevProvider, startDevProvider } from '@logto-machine/dev-provider';
+import { type Browser, completeSignIn } from '@logto-machine/dev-provider/testing';
 
 /**
  * The fields of `@logto-machine/core`'s `LogtoServerConfig` that the tests set; any such config is one,
