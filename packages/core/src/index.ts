@@ -115,7 +115,15 @@ export type { RequestBody } from './server/requestBody.ts';
 export { requestUrl } from './server/requestTarget.ts';
 export { maxReturnToLength, safeReturnTo } from './server/returnTo.ts';
 // Cookie sessions (encrypted, chunked) shared by the server adapters
-export { type CookieSession, CookieSessions, type CookieSessionsConfig } from './session/CookieSessions.ts';
-export { makeSessions, type Sessions, type SessionsConfig } from './session/makeSessions.ts';
+export { CookieSessions, type CookieSessionsConfig } from './session/CookieSessions.ts';
+export { makeSessions, type SessionsConfig } from './session/makeSessions.ts';
+// The session vocabulary: `Sessions` (one per app, `kind: 'cookie' | 'store'`), `RequestSession` (one per request)
+export type {
+  OpenSessionOptions,
+  RequestSession,
+  SessionSelector,
+  Sessions,
+  SessionsOfKind,
+} from './session/Sessions.ts';
 // Server-side sessions (a signed id in the cookie, the session in an unstorage store)
-export { type SessionSelector, StoreSessions, type StoreSessionsConfig } from './session/StoreSessions.ts';
+export { StoreSessions, type StoreSessionsConfig } from './session/StoreSessions.ts';

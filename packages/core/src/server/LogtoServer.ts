@@ -2,14 +2,8 @@ import { ConfigError, isLogtoMachineError, LogoutTokenError } from '../errors.ts
 import { type LogtoConfig, normalizeConfig } from '../oidc/config.ts';
 import type { SignInOptions } from '../oidc/signIn.ts';
 import { LogtoClient, type LogtoClientOptions } from '../runtime/LogtoClient.ts';
-import type { CookieSession } from '../session/CookieSessions.ts';
-import {
-  defaultCookieName,
-  makeSessions,
-  type Sessions,
-  type SessionsConfig,
-} from '../session/makeSessions.ts';
-import type { StoreSessions } from '../session/StoreSessions.ts';
+import { defaultCookieName, makeSessions, type SessionsConfig } from '../session/makeSessions.ts';
+import type { RequestSession, Sessions } from '../session/Sessions.ts';
 import { type BackchannelAnswer, backchannelError, loggedOut, readLogoutToken } from './backchannelLogout.ts';
 import { errorPage, toHttpFailure } from './errorMapping.ts';
 import type { RequestBody } from './requestBody.ts';
@@ -34,7 +28,7 @@ export interface LogtoServerConfig extends LogtoConfig {
    * Where sessions live. `{ secrets }`: in encrypted cookies (the default; `secrets` is required: 32+
    * characters, a list for rotation). `{ store, secrets }`: in an unstorage store (Redis, KV, …), the
    * cookie holding only a signed id — shared by every instance, needed for back-channel logout. Or
-   * a `CookieSessions` / `StoreSessions` already built. The cookie is named `__Host-logto_session`
+   * a `RequestSessions` / `StoreSessions` already built. The cookie is named `__Host-logto_session`
    * when `baseUrl` is https (so no other origin can plant one), else `logto_session`; set
    * `cookieName` to choose.
    */
@@ -104,12 +98,6 @@ const defaultRoutes: LogtoRoutes = {
 
 const invalid = (message: string) => new ConfigError({ reason: 'InvalidOption', message });
 
-/** The server's sessions when they live in a store (store mode, or any sessions that can be deleted by `sid`/`sub`). */
-const sessionStoreOf = ({ sessions }: LogtoServer): Pick<StoreSessions, 'deleteSessions'> | undefined =>
-  typeof (sessions as Partial<StoreSessions>).deleteSessions === 'function'
-    ? (sessions as StoreSessions)
-    : undefined;
-
 const checkPath = (path: string, name: string) => {
   if (typeof path !== 'string' || !path.startsWith('/') || path.startsWith('//')) {
     throw invalid(`${name} must be a path starting with "/"; got ${JSON.stringify(path)}.`);
@@ -132,7 +120,7 @@ const checkPath = (path: string, name: string) => {
 export class LogtoServer {
   readonly config: LogtoServerConfig;
   readonly routes: LogtoRoutes;
-  /** The sessions every request opens: `CookieSessions`, or `StoreSessions` (with `deleteSessions`) in store mode. */
+  /** The sessions every request opens: `RequestSessions`, or `StoreSessions` (with `deleteSessions`) in store mode. */
   readonly sessions: Sessions;
   readonly #baseUrl: URL | undefined;
   /** Without `baseUrl`: each request origin's parse (scheme and authority → origin), a few at a time. */
@@ -207,7 +195,7 @@ export class LogtoRequest {
   readonly server: LogtoServer;
   /** The client for this request, on this request's session cookies. */
   readonly client: LogtoClient;
-  readonly session: CookieSession;
+  readonly session: RequestSession;
   /** The app's public origin. */
   readonly baseUrl: URL;
   readonly method: string;
@@ -221,7 +209,7 @@ export class LogtoRequest {
   constructor(
     server: LogtoServer,
     client: LogtoClient,
-    session: CookieSession,
+    session: RequestSession,
     input: LogtoRequestInput,
     baseUrl: URL,
     path?: string,
@@ -362,8 +350,8 @@ export class LogtoRequest {
     const answer = (result: BackchannelAnswer): LogtoResponse => ({ ...result, setCookie: [] });
     if (this.method !== 'POST')
       return answer(backchannelError(405, 'Logout tokens are POSTed to this route.', { allow: 'POST' }));
-    const store = sessionStoreOf(this.server);
-    if (!store) {
+    const { sessions } = this.server;
+    if (sessions.kind !== 'store') {
       return answer(
         backchannelError(
           501,
@@ -387,7 +375,7 @@ export class LogtoRequest {
       );
       if (token instanceof LogoutTokenError) return answer(backchannelError(400, token.message));
       const { sid, sub } = await this.client.verifyLogoutToken(token);
-      await store.deleteSessions({ sid, sub });
+      await sessions.deleteSessions({ sid, sub });
       return answer(loggedOut);
     } catch (error) {
       // §2.8: a logout that failed for any reason (a broken token, an unreachable provider or store) is 400.

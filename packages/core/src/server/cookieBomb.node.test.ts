@@ -11,7 +11,7 @@ import { completeSignIn } from '@logto-machine/dev-provider/testing';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { applySetCookies } from '../../test/cookieJar.ts';
 import { ProviderCache } from '../runtime/providerCache.ts';
-import { maxTransactionCookies } from '../session/RequestCookieSession.ts';
+import { maxTransactionCookies } from '../session/CookieRequestSession.ts';
 import { ServerBrowser } from '../session/serverDriver.node.ts';
 import { LogtoServer } from './LogtoServer.ts';
 import { maxReturnToLength } from './returnTo.ts';

@@ -1,7 +1,7 @@
 /**
  * Encrypted, chunked cookie sessions shared by every server adapter: one {@link CookieSessions} per
  * app holds the keys and a decrypt cache; {@link CookieSessions.open} binds one request's cookies as a
- * {@link Storage} whose writes become `Set-Cookie` headers.
+ * {@link RequestSession} whose writes become `Set-Cookie` headers (the vocabulary: `Sessions.ts`).
  *
  * Unlike `@logto/node`'s `CookieStorage` (one cookie, raw SHA-256 key, no rotation, no chunking), the
  * key comes from HKDF, secrets rotate, each value is bound to its cookie name, a session that outgrows
@@ -11,16 +11,16 @@
  * @module
  */
 import { ConfigError } from '../errors.ts';
-import type { Storage } from '../ports/Storage.ts';
+import {
+  type CookieAttributeStrings,
+  CookieRequestSession,
+  type SessionSealer,
+} from './CookieRequestSession.ts';
 import { type CookiePair, maxChunks, splitIntoCookies } from './chunking.ts';
 import { sealedLength, withFewerAccessTokens } from './cookieBudget.ts';
 import { serializeAttributes } from './cookieHeader.ts';
 import { DecryptCache } from './decryptCache.ts';
-import {
-  type CookieAttributeStrings,
-  RequestCookieSession,
-  type SessionSealer,
-} from './RequestCookieSession.ts';
+import type { OpenSessionOptions, RequestSession, SessionsOfKind } from './Sessions.ts';
 import { deriveSealingKey, type SealingKey, seal, unseal } from './sealing.ts';
 import { type ResolvedSessionConfig, resolveSessionConfig } from './sessionConfig.ts';
 
@@ -48,15 +48,6 @@ export interface CookieSessionsConfig {
   readonly chunkBudget?: number;
 }
 
-/** One request's cookies as a {@link Storage} of `session` and `transaction:<state>` keys. */
-export interface CookieSession extends Storage {
-  /**
-   * The `Set-Cookie` header values for everything set or deleted since `open()`, stale chunks
-   * included; empty when nothing changed. Call it after every `set`/`delete` has settled.
-   */
-  setCookieHeaders(): string[];
-}
-
 /** Decrypted values kept per instance: enough for every active user of a busy server process. */
 const decryptCacheCapacity = 1000;
 
@@ -73,7 +64,9 @@ const decryptCacheCapacity = 1000;
  * for (const cookie of storage.setCookieHeaders()) response.headers.append('set-cookie', cookie);
  * ```
  */
-export class CookieSessions {
+export class CookieSessions implements SessionsOfKind<'cookie'> {
+  /** The session lives in the browser's cookies. */
+  readonly kind = 'cookie' as const;
   readonly #config: ResolvedSessionConfig;
   readonly #decrypted = new DecryptCache(decryptCacheCapacity);
   /** The `Set-Cookie` attribute strings, without and with Secure, built once. */
@@ -107,7 +100,7 @@ export class CookieSessions {
    * Binds one request's cookies. `secure` sets the Secure attribute (adapters pass
    * `url.protocol === 'https:'`). Synchronous: decryption happens lazily in `get()`.
    */
-  open(cookieHeader: string | null | undefined, options: { secure: boolean }): CookieSession {
+  open(cookieHeader: string | null | undefined, options: OpenSessionOptions): RequestSession {
     const secure = options?.secure === true;
     const name = this.#config.cookieName;
     if (!secure && (name.startsWith('__Secure-') || name.startsWith('__Host-'))) {
@@ -117,7 +110,7 @@ export class CookieSessions {
         message: `CookieSessions: cookieName "${name}" needs Secure cookies; serve over https or drop the prefix.`,
       });
     }
-    return new RequestCookieSession(this.#sealer, cookieHeader, this.#attributes[secure ? 1 : 0]!);
+    return new CookieRequestSession(this.#sealer, cookieHeader, this.#attributes[secure ? 1 : 0]!);
   }
 
   /** Every secret's key, derived once; a failed derivation is retried on the next call. */

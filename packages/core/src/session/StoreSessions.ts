@@ -13,10 +13,10 @@
 import type { Storage as Unstorage } from 'unstorage';
 import { ConfigError } from '../errors.ts';
 import { claimsOf, readSessionRecord } from '../runtime/sessionRecord.ts';
-import type { CookieSession } from './CookieSessions.ts';
 import { parseCookieHeader } from './cookieHeader.ts';
 import { LruCache } from './LruCache.ts';
-import { RequestStoreSession, type StoreSessionContext } from './RequestStoreSession.ts';
+import type { OpenSessionOptions, RequestSession, SessionSelector, SessionsOfKind } from './Sessions.ts';
+import { StoreRequestSession, type StoreSessionContext } from './StoreRequestSession.ts';
 import { resolveSessionConfig } from './sessionConfig.ts';
 import {
   deriveSigningKey,
@@ -50,12 +50,6 @@ export interface StoreSessionsConfig {
   readonly path?: string;
   /** How long one store call may take before it fails (and the request with it), in ms; default 3000. */
   readonly storeTimeoutMs?: number;
-}
-
-/** Which sessions {@link StoreSessions.deleteSessions} ends: those of an OpenID session (`sid`), of a user (`sub`), or both. */
-export interface SessionSelector {
-  readonly sid?: string;
-  readonly sub?: string;
 }
 
 /** Cookie values verified (or signed) per instance: enough for every active user of a busy server process. */
@@ -129,7 +123,9 @@ const checkConfig = (config: StoreSessionsConfig) => {
  * ```
  * @see https://unstorage.unjs.io/drivers
  */
-export class StoreSessions {
+export class StoreSessions implements SessionsOfKind<'store'> {
+  /** The session lives in a server-side store. */
+  readonly kind = 'store' as const;
   readonly #store: SessionStore;
   readonly #context: StoreSessionContext;
   readonly #secrets: readonly string[];
@@ -167,7 +163,7 @@ export class StoreSessions {
    * Binds one request's cookies. `secure` sets the Secure attribute (adapters pass
    * `url.protocol === 'https:'`). Synchronous: the id is verified and the store read lazily in `get()`.
    */
-  open(cookieHeader: string | null | undefined, options: { secure: boolean }): CookieSession {
+  open(cookieHeader: string | null | undefined, options: OpenSessionOptions): RequestSession {
     const secure = options?.secure === true;
     const name = this.#context.cookieName;
     if (!secure && (name.startsWith('__Secure-') || name.startsWith('__Host-'))) {
@@ -175,7 +171,7 @@ export class StoreSessions {
         `StoreSessions: cookieName "${name}" needs Secure cookies; serve over https or drop the prefix.`,
       );
     }
-    return new RequestStoreSession(this.#context, parseCookieHeader(cookieHeader), secure);
+    return new StoreRequestSession(this.#context, parseCookieHeader(cookieHeader), secure);
   }
 
   /**

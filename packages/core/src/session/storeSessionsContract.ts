@@ -11,7 +11,7 @@ import { encodeBase64Url } from '../oidc/base64url.ts';
 import { storageContract } from '../ports/contracts.ts';
 import { fromStorage, type Storage } from '../ports/Storage.ts';
 import { encodeSessionRecord } from '../runtime/sessionRecord.ts';
-import type { CookieSession } from './CookieSessions.ts';
+import type { RequestSession } from './Sessions.ts';
 import { StoreSessions, type StoreSessionsConfig } from './StoreSessions.ts';
 import { indexCapacity } from './sessionStore.ts';
 
@@ -55,7 +55,7 @@ export class CookieBrowser {
 
   /** Runs one request: opens the session on the jar, runs `handle`, applies the Set-Cookie headers. */
   async request<A>(
-    handle: (session: CookieSession) => Promise<A>,
+    handle: (session: RequestSession) => Promise<A>,
   ): Promise<{ value: A; setCookies: string[] }> {
     const header = [...this.cookies].map(([name, value]) => `${name}=${value}`).join('; ');
     const session = this.sessions.open(header, { secure: true });
@@ -83,7 +83,7 @@ export class CookieBrowser {
 }
 
 /** A {@link Storage} over one store session that keeps any key: the storage contract's keys become transactions. */
-const anyKey = (session: CookieSession): Storage => {
+const anyKey = (session: RequestSession): Storage => {
   const keyOf = (key: string) =>
     key === 'session' ? key : `transaction:${encodeBase64Url(new TextEncoder().encode(key))}`;
   return {

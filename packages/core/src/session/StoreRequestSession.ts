@@ -1,5 +1,5 @@
 /**
- * The {@link CookieSession} of one request in store mode: the cookie holds a signed session id, the
+ * The {@link RequestSession} of one request in store mode: the cookie holds a signed session id, the
  * values live in the store. Reads always go to the store (another instance may have refreshed the
  * session meanwhile); writes go there at once, and `setCookieHeaders()` says what the browser must
  * change: a new id, a renewed Max-Age, or the cookie's removal.
@@ -8,9 +8,9 @@
  */
 import { StorageError } from '../errors.ts';
 import { readSessionRecord } from '../runtime/sessionRecord.ts';
-import type { CookieSession } from './CookieSessions.ts';
 import { cookieNamesOf } from './chunking.ts';
 import { serializeAttributes, serializeSetCookie } from './cookieHeader.ts';
+import type { RequestSession } from './Sessions.ts';
 import { newSessionId, type VerifiedSessionId } from './sessionId.ts';
 import type { SessionStore } from './sessionStore.ts';
 
@@ -31,8 +31,8 @@ const sessionKey = 'session';
 const transactionPrefix = 'transaction:';
 const base64url = /^[A-Za-z0-9_-]+$/;
 
-/** A {@link CookieSession} whose cookie is a signed id into a {@link SessionStore}. */
-export class RequestStoreSession implements CookieSession {
+/** A {@link RequestSession} whose cookie is a signed id into a {@link SessionStore}. */
+export class StoreRequestSession implements RequestSession {
   readonly #context: StoreSessionContext;
   readonly #incoming: ReadonlyMap<string, string>;
   readonly #secure: boolean;

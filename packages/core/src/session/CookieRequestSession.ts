@@ -1,11 +1,10 @@
 /**
- * The {@link CookieSession} bound to one request: reads decrypt the request's cookies lazily, writes
+ * The {@link RequestSession} of one request in cookie mode: reads decrypt the request's cookies lazily, writes
  * are sealed at once and turned into `Set-Cookie` headers on demand.
  *
  * @module
  */
 import { StorageError } from '../errors.ts';
-import type { CookieSession } from './CookieSessions.ts';
 import {
   type CookiePair,
   findCookiesOf,
@@ -15,6 +14,7 @@ import {
   splitIntoCookies,
 } from './chunking.ts';
 import { findCookies, serializeSetCookie } from './cookieHeader.ts';
+import type { RequestSession } from './Sessions.ts';
 import type { ResolvedSessionConfig } from './sessionConfig.ts';
 
 /**
@@ -71,13 +71,13 @@ interface PendingWrite {
 const sessionKey = 'session';
 const transactionPrefix = 'transaction:';
 const base64url = /^[A-Za-z0-9_-]+$/;
-/** The part of a state a transaction cookie's name keeps (see {@link RequestCookieSession.#target}). */
+/** The part of a state a transaction cookie's name keeps (see {@link CookieRequestSession.#target}). */
 const statePrefix = /^[A-Za-z0-9_-]{1,16}$/;
 /** A lone surrogate cannot be encoded as UTF-8, so it would not read back as written. */
 const loneSurrogate = /\p{Cs}/u;
 
-/** A {@link CookieSession} over one request's parsed cookies. */
-export class RequestCookieSession implements CookieSession {
+/** A {@link RequestSession} over one request's parsed cookies. */
+export class CookieRequestSession implements RequestSession {
   readonly #sealer: SessionSealer;
   readonly #cookieHeader: string | null | undefined;
   /** The request cookies of each logical cookie read so far (itself and its chunks), by its name. */
@@ -151,13 +151,13 @@ export class RequestCookieSession implements CookieSession {
     if (target === null) {
       throw new StorageError({
         reason: 'WriteFailed',
-        message: `A CookieSession stores only "session" and "transaction:<base64url state>"; it cannot store "${key}".`,
+        message: `A cookie session stores only "session" and "transaction:<base64url state>"; it cannot store "${key}".`,
       });
     }
     if (typeof value !== 'string' || loneSurrogate.test(value)) {
       throw new StorageError({
         reason: 'WriteFailed',
-        message: `A CookieSession stores well-formed strings only; the value for "${key}" is not one.`,
+        message: `A cookie session stores well-formed strings only; the value for "${key}" is not one.`,
       });
     }
     const attributes = target.isSession ? this.#attributes.session : this.#attributes.transaction;
