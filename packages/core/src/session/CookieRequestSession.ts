@@ -16,6 +16,7 @@ import {
 import { findCookies, serializeSetCookie } from './cookieHeader.ts';
 import type { RequestSession } from './Sessions.ts';
 import type { ResolvedSessionConfig } from './sessionConfig.ts';
+import { sessionKey, transactionStateOf } from './storedSession.ts';
 
 /**
  * The most sign-in transaction cookies a browser keeps: each pending sign-in has its own, and a link
@@ -56,7 +57,7 @@ interface Target {
 }
 
 /** Whether a write starts a sign-in: it sets (not deletes) a transaction. */
-const startsSignIn = (write: PendingWrite) => write.value !== null && write.key.startsWith(transactionPrefix);
+const startsSignIn = (write: PendingWrite) => write.value !== null && write.key !== sessionKey;
 
 /** A write not yet sent: `value` null for a delete; `cookies` undefined while still encrypting. */
 interface PendingWrite {
@@ -66,11 +67,6 @@ interface PendingWrite {
   cookies?: readonly CookiePair[];
 }
 
-// The keys of runtime/sessionRecord.ts (`sessionKey`, `transactionKey`), spelt out so this module
-// does not pull in the machine.
-const sessionKey = 'session';
-const transactionPrefix = 'transaction:';
-const base64url = /^[A-Za-z0-9_-]+$/;
 /** The part of a state a transaction cookie's name keeps (see {@link CookieRequestSession.#target}). */
 const statePrefix = /^[A-Za-z0-9_-]{1,16}$/;
 /** A lone surrogate cannot be encoded as UTF-8, so it would not read back as written. */
@@ -283,9 +279,8 @@ export class CookieRequestSession implements RequestSession {
       this.#sessionTarget ??= { cookie: cookieName, boundTo: cookieName, isSession: true };
       return this.#sessionTarget;
     }
-    if (typeof key !== 'string' || !key.startsWith(transactionPrefix)) return null;
-    const state = key.slice(transactionPrefix.length);
-    if (!base64url.test(state)) return null;
+    const state = transactionStateOf(key);
+    if (state === null) return null;
     // The cookie name keeps 16 characters (96 bits) of state; the value is bound to all of it.
     return {
       cookie: `${cookieName}_tx_${state.slice(0, 16)}`,

@@ -12,7 +12,6 @@
  */
 import type { Storage as Unstorage } from 'unstorage';
 import { ConfigError } from '../errors.ts';
-import { claimsOf, readSessionRecord } from '../runtime/sessionRecord.ts';
 import { parseCookieHeader } from './cookieHeader.ts';
 import { LruCache } from './LruCache.ts';
 import type { OpenSessionOptions, RequestSession, SessionSelector, SessionsOfKind } from './Sessions.ts';
@@ -26,6 +25,7 @@ import {
   verifySessionId,
 } from './sessionId.ts';
 import { SessionStore } from './sessionStore.ts';
+import { signedInClaims } from './storedSession.ts';
 
 /** How {@link StoreSessions} names and signs its cookie and keeps sessions in the store. */
 export interface StoreSessionsConfig {
@@ -191,8 +191,7 @@ export class StoreSessions implements SessionsOfKind<'store'> {
     const ids = await this.#store.indexedIds(kind, claim);
     return this.#store.endSessions(ids, (entry) => {
       if (entry === null || entry === 'deleted') return false;
-      const record = readSessionRecord(entry.value);
-      const claims = record?.tags.has('authenticated') ? claimsOf(record) : null;
+      const claims = signedInClaims(entry.value);
       // The index may list sessions that have changed since (signed out, another user): the stored ID token decides.
       if (claims?.[kind] !== claim) return false;
       return !(given(sid) && given(sub)) || claims.sub === sub;

@@ -32,8 +32,8 @@
  */
 import type { Storage as Unstorage } from 'unstorage';
 import { StorageError } from '../errors.ts';
-import { claimsOf, readSessionRecord } from '../runtime/sessionRecord.ts';
 import { LruCache } from './LruCache.ts';
+import { signedInClaims } from './storedSession.ts';
 
 /** What {@link SessionStore} needs to know. */
 export interface SessionStoreSettings {
@@ -108,11 +108,13 @@ export class SessionStore {
     this.#settings = settings;
   }
 
-  sessionKey(id: string): string {
+  /** The store key of the session under `id`. */
+  sessionEntryKey(id: string): string {
     return `${this.#settings.keyPrefix}session:${id}`;
   }
 
-  transactionKey(id: string, state: string): string {
+  /** The store key of the pending sign-in `state` started under `id`. */
+  transactionEntryKey(id: string, state: string): string {
     return `${this.#settings.keyPrefix}tx:${id}:${state}`;
   }
 
@@ -135,7 +137,7 @@ export class SessionStore {
    */
   async readSession(id: string): Promise<SessionEntry> {
     const { store } = this.#settings;
-    const key = this.sessionKey(id);
+    const key = this.sessionEntryKey(id);
     const raw = await this.#call('read', () =>
       typeof store.getItemRaw === 'function' ? store.getItemRaw(key) : store.getItem(key),
     );
@@ -169,7 +171,7 @@ export class SessionStore {
    * `'ended'` when the session was ended meanwhile (the write is undone, see the module notes).
    */
   async writeSession(id: string, value: string): Promise<'written' | 'ended'> {
-    await this.#write(this.sessionKey(id), value, this.#settings.maxAgeSeconds);
+    await this.#write(this.sessionEntryKey(id), value, this.#settings.maxAgeSeconds);
     if (await this.#isEnded(id)) {
       await this.#tombstone(id);
       return 'ended';
@@ -206,7 +208,7 @@ export class SessionStore {
   #tombstone(id: string): Promise<void> {
     const ttl = this.#settings.maxAgeSeconds;
     return this.#call('write', () =>
-      this.#settings.store.setItem(this.sessionKey(id), { v: 1, deleted: true }, { ttl }),
+      this.#settings.store.setItem(this.sessionEntryKey(id), { v: 1, deleted: true }, { ttl }),
     );
   }
 
@@ -272,8 +274,7 @@ export class SessionStore {
    * dropped is listed again, at the latest by its own next write.
    */
   async #index(id: string, value: string): Promise<void> {
-    const record = readSessionRecord(value);
-    const claims = record?.tags.has('authenticated') ? claimsOf(record) : null;
+    const claims = signedInClaims(value);
     if (!claims) return;
     const maxAgeMs = this.#settings.maxAgeSeconds * 1000;
     for (const kind of ['sid', 'sub'] as const) {
