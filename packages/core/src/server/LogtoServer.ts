@@ -1,6 +1,7 @@
 import { ConfigError, isLogtoMachineError, LogoutTokenError } from '../errors.ts';
 import { type LogtoConfig, normalizeConfig } from '../oidc/config.ts';
 import type { SignInOptions } from '../oidc/signIn.ts';
+import type { Logger } from '../ports/Logger.ts';
 import { LogtoClient, type LogtoClientOptions } from '../runtime/LogtoClient.ts';
 import { defaultCookieName, makeSessions, type SessionsConfig } from '../session/makeSessions.ts';
 import type { RequestSession, Sessions } from '../session/Sessions.ts';
@@ -39,8 +40,13 @@ export interface LogtoServerConfig extends LogtoConfig {
   readonly postSignOutPath?: string;
   /** Options for every sign-in (scopes and resources come from the config). */
   readonly signInOptions?: Omit<SignInOptions, 'redirectUri' | 'postRedirectUri' | 'interactionMode'>;
-  /** Ports and tunables of the per-request clients (the storage is the request's cookies). */
+  /**
+   * Ports and tunables of the per-request clients (the storage is the request's cookies). Its `clock`
+   * is the sessions' clock too (store mode measures entry expiry with it).
+   */
   readonly clientOptions?: Omit<LogtoClientOptions, 'storage'>;
+  /** Where the SDK's warnings go (an oversized session cookie); default `console.warn`. Pino's logger fits. */
+  readonly logger?: Logger;
 }
 
 /** What an adapter sends back: a redirect or a page, plus cookies; adapters translate it, nothing more. */
@@ -145,6 +151,8 @@ export class LogtoServer {
     const { path } = (config.session ?? {}) as { path?: string };
     this.sessions = makeSessions(config.session, {
       cookieName: defaultCookieName(this.#baseUrl, typeof path === 'string' ? path : undefined),
+      clock: config.clientOptions?.clock,
+      logger: config.logger,
     });
     this.#clientOptions = { ...config.clientOptions };
     // Fail now rather than on the first request if the client options are wrong.

@@ -11,6 +11,7 @@
  * @module
  */
 import { ConfigError } from '../errors.ts';
+import { consoleLogger, isLogger, type Logger } from '../ports/Logger.ts';
 import {
   type CookieAttributeStrings,
   CookieRequestSession,
@@ -43,10 +44,22 @@ export interface CookieSessionsConfig {
   readonly path?: string;
   /**
    * How many cookies the session may use before it leaves out cached access tokens and a one-time
-   * `console.warn`; default 2, at most 64 (`maxChunks`: a session needing more cannot be written).
+   * warning to `logger`; default 2, at most 64 (`maxChunks`: a session needing more cannot be written).
    */
   readonly chunkBudget?: number;
+  /** Where the one-time warning of an oversized session goes; default {@link consoleLogger}. */
+  readonly logger?: Logger;
 }
+
+/** The `logger` option, checked; {@link consoleLogger} when absent. */
+const checkLogger = (logger: unknown, owner: string): Logger => {
+  if (logger === undefined) return consoleLogger;
+  if (isLogger(logger)) return logger;
+  throw new ConfigError({
+    reason: 'InvalidOption',
+    message: `${owner}: logger must have a warn(details, message) method, like pino's logger or console.`,
+  });
+};
 
 /** Decrypted values kept per instance: enough for every active user of a busy server process. */
 const decryptCacheCapacity = 1000;
@@ -74,10 +87,12 @@ export class CookieSessions implements SessionsOfKind<'cookie'> {
   #keys: Promise<readonly SealingKey[]> | undefined;
   #warned = false;
   readonly #sealer: SessionSealer;
+  readonly #logger: Logger;
 
   /** Validates `config` once; throws `ConfigError('InvalidOption')` saying what to fix. */
   constructor(config: CookieSessionsConfig) {
     this.#config = resolveSessionConfig(config);
+    this.#logger = checkLogger(config.logger, 'CookieSessions');
     this.#sealer = {
       config: this.#config,
       seal: (plaintext, name) => this.#seal(plaintext, name),
@@ -174,7 +189,8 @@ export class CookieSessions implements SessionsOfKind<'cookie'> {
         : withoutAccessTokens <= budget
           ? `To fit, the cookie leaves out its cached access tokens (${withoutAccessTokens} cookie${withoutAccessTokens === 1 ? '' : 's'}); they are fetched again with the refresh token when needed, at the cost of extra refresh grants`
           : `Even without its cached access tokens it takes ${withoutAccessTokens} cookies; it was written anyway, but browsers and proxies limit request headers`;
-    console.warn(
+    this.#logger.warn(
+      { bytes, cookies, chunkBudget: budget, withoutAccessTokens },
       `[logto-machine] The session is ${bytes} bytes across ${cookies} cookies (chunkBudget ${budget}). ${outcome}. ` +
         'Request fewer resources or organizations, or keep the session in a server-side store ' +
         '(store mode: `session: { store, secrets }`).',

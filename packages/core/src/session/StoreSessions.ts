@@ -12,6 +12,7 @@
  */
 import type { Storage as Unstorage } from 'unstorage';
 import { ConfigError } from '../errors.ts';
+import { type ClockShape, systemClock } from '../ports/Clock.ts';
 import { parseCookieHeader } from './cookieHeader.ts';
 import { LruCache } from './LruCache.ts';
 import type { OpenSessionOptions, RequestSession, SessionSelector, SessionsOfKind } from './Sessions.ts';
@@ -50,6 +51,8 @@ export interface StoreSessionsConfig {
   readonly path?: string;
   /** How long one store call may take before it fails (and the request with it), in ms; default 3000. */
   readonly storeTimeoutMs?: number;
+  /** What stored entries' expiry is measured against; default {@link systemClock}. */
+  readonly clock?: ClockShape;
 }
 
 /** Cookie values verified (or signed) per instance: enough for every active user of a busy server process. */
@@ -102,7 +105,11 @@ const checkConfig = (config: StoreSessionsConfig) => {
       throw invalid(error.message.replace(/^CookieSessions:/, 'StoreSessions:'));
     throw error;
   }
-  return { ...resolved, keyPrefix, storeTimeoutMs };
+  const clock = config.clock ?? systemClock;
+  if (typeof clock !== 'object' || clock === null || typeof clock.now !== 'function') {
+    throw invalid('StoreSessions: clock must have a now() method returning milliseconds, like systemClock.');
+  }
+  return { ...resolved, keyPrefix, storeTimeoutMs, clock };
 };
 
 /**
@@ -148,6 +155,7 @@ export class StoreSessions implements SessionsOfKind<'store'> {
       maxAgeSeconds: resolved.maxAgeSeconds,
       transactionMaxAgeSeconds: resolved.transactionMaxAgeSeconds,
       timeoutMs: resolved.storeTimeoutMs,
+      clock: resolved.clock,
     });
     this.#context = {
       store: this.#store,

@@ -5,6 +5,8 @@
  * @module
  */
 import { ConfigError } from '../errors.ts';
+import type { ClockShape } from '../ports/Clock.ts';
+import type { Logger } from '../ports/Logger.ts';
 import { CookieSessions, type CookieSessionsConfig } from './CookieSessions.ts';
 import type { Sessions } from './Sessions.ts';
 import { StoreSessions, type StoreSessionsConfig } from './StoreSessions.ts';
@@ -31,6 +33,10 @@ export interface SessionDefaults {
    * cookie tossing).
    */
   readonly cookieName?: string;
+  /** The clock of store sessions when the config names none (`LogtoServer` passes its clients' clock). */
+  readonly clock?: ClockShape;
+  /** The logger of cookie sessions when the config names none (`LogtoServer` passes its `logger`). */
+  readonly logger?: Logger;
 }
 
 /**
@@ -51,12 +57,10 @@ export const makeSessions = (config: SessionsConfig, defaults: SessionDefaults =
     });
   }
   if (isBuilt(config)) return config;
-  const named =
-    config.cookieName === undefined && defaults.cookieName !== undefined
-      ? { ...config, cookieName: defaults.cookieName }
-      : config;
-  if ('store' in named) return new StoreSessions(named);
-  return new CookieSessions(named);
+  const cookieName = config.cookieName ?? defaults.cookieName;
+  if ('store' in config)
+    return new StoreSessions({ ...config, cookieName, clock: config.clock ?? defaults.clock });
+  return new CookieSessions({ ...config, cookieName, logger: config.logger ?? defaults.logger });
 };
 
 /**

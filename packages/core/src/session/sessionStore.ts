@@ -32,6 +32,7 @@
  */
 import type { Storage as Unstorage } from 'unstorage';
 import { StorageError } from '../errors.ts';
+import type { ClockShape } from '../ports/Clock.ts';
 import { LruCache } from './LruCache.ts';
 import { signedInClaims } from './storedSession.ts';
 
@@ -42,6 +43,8 @@ export interface SessionStoreSettings {
   readonly maxAgeSeconds: number;
   readonly transactionMaxAgeSeconds: number;
   readonly timeoutMs: number;
+  /** What entries' `expiresAt` and index listings are measured against. */
+  readonly clock: ClockShape;
 }
 
 /** A stored session or transaction value. */
@@ -162,7 +165,7 @@ export class SessionStore {
 
   #live(stored: unknown): { value: string } | null {
     if (!isObject(stored) || stored.v !== 1 || typeof stored.value !== 'string') return null;
-    if (typeof stored.expiresAt !== 'number' || stored.expiresAt <= Date.now()) return null;
+    if (typeof stored.expiresAt !== 'number' || stored.expiresAt <= this.#settings.clock.now()) return null;
     return { value: stored.value };
   }
 
@@ -191,7 +194,7 @@ export class SessionStore {
   }
 
   #write(key: string, value: string, ttl: number): Promise<void> {
-    const entry: LiveEntry = { v: 1, value, expiresAt: Date.now() + ttl * 1000 };
+    const entry: LiveEntry = { v: 1, value, expiresAt: this.#settings.clock.now() + ttl * 1000 };
     return this.#call('write', () => this.#settings.store.setItem(key, entry, { ttl }));
   }
 
@@ -231,7 +234,7 @@ export class SessionStore {
 
   /** The ids listed under `sid` (when given) or else `sub`, oldest first. */
   async indexedIds(kind: 'sid' | 'sub', claim: string): Promise<string[]> {
-    return (await this.#readIndex(this.#indexKey(kind, claim), Date.now())).map(([id]) => id);
+    return (await this.#readIndex(this.#indexKey(kind, claim), this.#settings.clock.now())).map(([id]) => id);
   }
 
   /** Ends the sessions `end` picks among `ids`, a few at a time; returns how many it ended. */
@@ -282,7 +285,7 @@ export class SessionStore {
       if (typeof claim !== 'string' || claim === '') continue;
       const key = this.#indexKey(kind, claim);
       for (let attempt = 0; attempt < 3; attempt++) {
-        const now = Date.now();
+        const now = this.#settings.clock.now();
         const entries = await this.#readIndex(key, now);
         const listed = entries.find(([other]) => other === id);
         if (listed !== undefined && listed[1] >= now + maxAgeMs) break;
