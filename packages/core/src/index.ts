@@ -102,19 +102,32 @@ export {
 } from './runtime/operations.ts';
 export { ProviderCache, type ProviderCacheOptions } from './runtime/providerCache.ts';
 export { RefreshLedger } from './runtime/refreshLedger.ts';
-export { errorPage, type HttpFailure, toHttpFailure } from './server/errorMapping.ts';
 // Server apps: the auth logic every framework adapter shares
+export { isApiRequest } from './server/apiRequest.ts';
 export {
-  LogtoRequest,
-  type LogtoRequestInput,
+  errorPage,
+  type FailureAnswer,
+  type FailureContext,
+  failureResponse,
+  type HttpFailure,
+  toHttpFailure,
+} from './server/errorMapping.ts';
+export { LogtoRequest, type LogtoRequestOptions, type RequireAuthOptions } from './server/LogtoRequest.ts';
+export type { LogtoRequestInput } from './server/LogtoRequestInput.ts';
+export {
+  appendSetCookie,
   type LogtoResponse,
-  type LogtoRoutes,
-  LogtoServer,
-  type LogtoServerConfig,
-} from './server/LogtoServer.ts';
+  responseBody,
+  responseContentTypes,
+  responseHeaders,
+  toWebResponse,
+  withSetCookie,
+} from './server/LogtoResponse.ts';
+export { LogtoServer } from './server/LogtoServer.ts';
 export type { RequestBody } from './server/requestBody.ts';
 export { requestUrl } from './server/requestTarget.ts';
-export { maxReturnToLength, safeReturnTo } from './server/returnTo.ts';
+export { maxReturnToLength, safeReturnTo, signInPathFor } from './server/returnTo.ts';
+export type { LogtoRoutes, LogtoServerConfig, ServerSettings } from './server/serverConfig.ts';
 // Cookie sessions (encrypted, chunked) shared by the server adapters
 export { CookieSessions, type CookieSessionsConfig } from './session/CookieSessions.ts';
 export { makeSessions, type SessionsConfig } from './session/makeSessions.ts';

@@ -1,5 +1,6 @@
 import { describe, expect, it, vi } from 'vitest';
-import { LogtoServer, type LogtoServerConfig } from './LogtoServer.ts';
+import { LogtoServer } from './LogtoServer.ts';
+import type { LogtoServerConfig } from './serverConfig.ts';
 
 const server = new LogtoServer({
   endpoint: 'https://tenant.example',
