@@ -6,7 +6,7 @@
  *
  * @module
  */
-import { type LogtoResponse, LogtoServer } from '@logto-machine/core';
+import { LogtoServer, toWebResponse, withSetCookie } from '@logto-machine/core';
 
 /** The worker's bindings (Workers' `env`; the environment for Bun and Deno). */
 export interface Env {
@@ -18,17 +18,6 @@ export interface Env {
   /** 32+ characters. */
   SESSION_SECRET: string;
 }
-
-// #region to-response
-/** A `LogtoServer` answer as a Web `Response`, its cookies included. */
-const toResponse = (answer: LogtoResponse): Response => {
-  const headers = new Headers(answer.kind === 'redirect' ? { location: answer.location } : answer.headers);
-  for (const cookie of answer.setCookie) headers.append('set-cookie', cookie);
-  if (answer.kind === 'page') headers.set('content-type', 'text/html; charset=utf-8');
-  if (answer.kind === 'json') headers.set('content-type', 'application/json');
-  return new Response('body' in answer ? answer.body : null, { status: answer.status, headers });
-};
-// #endregion to-response
 
 // #region worker
 /** Built on the first request (Workers pass `env` to handlers only), then kept for the isolate's life. */
@@ -50,7 +39,7 @@ export default {
     });
     // `/sign-in`, `/sign-up`, `/callback` and `/sign-out` are answered here.
     const routed = await logto.route();
-    if (routed) return toResponse(routed);
+    if (routed) return toWebResponse(routed);
 
     let response: Response;
     try {
@@ -62,11 +51,10 @@ export default {
           });
     } catch (error) {
       // An ended session, a refused token request…: the HTTP answer every adapter gives.
-      return toResponse(logto.failure(error));
+      return toWebResponse(logto.failure(error));
     }
     // The session cookies this request changed (a refreshed token, a cleared session).
-    for (const cookie of logto.setCookieHeaders()) response.headers.append('set-cookie', cookie);
-    return response;
+    return withSetCookie(response, logto.setCookieHeaders());
   },
 };
 // #endregion worker

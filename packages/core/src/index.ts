@@ -82,6 +82,7 @@ export { Crypto, type CryptoShape, layerWebCrypto, webCrypto } from './ports/Cry
 // Ports
 export { type FetchHttpOptions, Http, type HttpShape, layerFetch, makeFetchHttp } from './ports/Http.ts';
 export { Lock, type LockShape, layerMemoryLock, makeMemoryLock } from './ports/Lock.ts';
+export { consoleLogger, type Logger } from './ports/Logger.ts';
 export {
   fromStorage,
   layerMemory,
@@ -119,21 +120,42 @@ export { ProviderCache, type ProviderCacheOptions } from './runtime/providerCach
 export { RefreshLedger } from './runtime/refreshLedger.ts';
 // The stored form of a session, for stores that seed or migrate sessions (and `@logto-machine/testing`)
 export { encodeSessionRecord, type StoredState } from './runtime/sessionRecord.ts';
-export { errorPage, type HttpFailure, toHttpFailure } from './server/errorMapping.ts';
 // Server apps: the auth logic every framework adapter shares
+export { isApiRequest } from './server/apiRequest.ts';
 export {
-  LogtoRequest,
-  type LogtoRequestInput,
+  errorPage,
+  type FailureAnswer,
+  type FailureContext,
+  failureResponse,
+  type HttpFailure,
+  toHttpFailure,
+} from './server/errorMapping.ts';
+export { LogtoRequest, type LogtoRequestOptions, type RequireAuthOptions } from './server/LogtoRequest.ts';
+export type { LogtoRequestInput } from './server/LogtoRequestInput.ts';
+export {
+  appendSetCookie,
   type LogtoResponse,
-  type LogtoRoutes,
-  LogtoServer,
-  type LogtoServerConfig,
-} from './server/LogtoServer.ts';
+  responseBody,
+  responseContentTypes,
+  responseHeaders,
+  toWebResponse,
+  withSetCookie,
+} from './server/LogtoResponse.ts';
+export { LogtoServer } from './server/LogtoServer.ts';
 export type { RequestBody } from './server/requestBody.ts';
 export { requestUrl } from './server/requestTarget.ts';
-export { maxReturnToLength, safeReturnTo } from './server/returnTo.ts';
+export { maxReturnToLength, safeReturnTo, signInPathFor } from './server/returnTo.ts';
+export type { LogtoRoutes, LogtoServerConfig, ServerSettings } from './server/serverConfig.ts';
 // Cookie sessions (encrypted, chunked) shared by the server adapters
-export { type CookieSession, CookieSessions, type CookieSessionsConfig } from './session/CookieSessions.ts';
-export { makeSessions, type Sessions, type SessionsConfig } from './session/makeSessions.ts';
+export { CookieSessions, type CookieSessionsConfig } from './session/CookieSessions.ts';
+export { makeSessions, type SessionsConfig } from './session/makeSessions.ts';
+// The session vocabulary: `Sessions` (one per app, `kind: 'cookie' | 'store'`), `RequestSession` (one per request)
+export type {
+  OpenSessionOptions,
+  RequestSession,
+  SessionSelector,
+  Sessions,
+  SessionsOfKind,
+} from './session/Sessions.ts';
 // Server-side sessions (a signed id in the cookie, the session in an unstorage store)
-export { type SessionSelector, StoreSessions, type StoreSessionsConfig } from './session/StoreSessions.ts';
+export { StoreSessions, type StoreSessionsConfig } from './session/StoreSessions.ts';

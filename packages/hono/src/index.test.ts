@@ -1,10 +1,10 @@
+import { Browser, completeSignIn, locationOf } from '@logto-machine/dev-provider/testing';
 import {
   type AdapterTestConfig,
   configFor,
   runAdapterContract,
   useTestProviders,
 } from '@logto-machine/testing/adapter';
-import { Browser, completeSignIn, locationOf } from '@logto-machine/dev-provider/testing';
 import { Hono } from 'hono';
 import { describe, expect, it } from 'vitest';
 import { type LogtoMiddlewareOptions, logto, requireAuth } from './index.ts';

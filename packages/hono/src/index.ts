@@ -6,18 +6,22 @@
  * @module
  */
 import {
+  isApiRequest as isApiPathOrAccept,
   isLogtoMachineError,
   type LogtoClient,
   type LogtoRequest,
   type LogtoResponse,
   LogtoServer,
   type LogtoServerConfig,
+  type RequireAuthOptions,
+  responseBody,
+  responseHeaders,
 } from '@logto-machine/core';
 import type { Context, MiddlewareHandler, Next } from 'hono';
-import type { ContentfulStatusCode } from 'hono/utils/http-status';
+import type { ContentfulStatusCode, StatusCode } from 'hono/utils/http-status';
 
-// The types of this package's own API (its parameter, its context variables), so apps need not import core.
-export type { LogtoClient, LogtoRequest, LogtoServerConfig } from '@logto-machine/core';
+// The types of this package's own API (its parameters, its context variables), so apps need not import core.
+export type { LogtoClient, LogtoRequest, LogtoServerConfig, RequireAuthOptions } from '@logto-machine/core';
 
 declare module 'hono' {
   interface ContextVariableMap {
@@ -41,21 +45,15 @@ export interface LogtoMiddlewareOptions {
  * The default API rule: the path is `/api` or under `/api/`, or the `Accept` header asks for JSON
  * and not for HTML (so browser navigations and requests that accept anything count as pages).
  */
-export const isApiRequest = (c: Context): boolean => {
-  if (/^\/api(\/|$)/.test(c.req.path)) return true;
-  const accept = c.req.header('accept') ?? '';
-  return accept.includes('application/json') && !accept.includes('text/html');
-};
+export const isApiRequest = (c: Context): boolean => isApiPathOrAccept(c.req.path, c.req.header('accept'));
 
 /** A core answer as a Hono response (with the headers set on `c` so far, but not the answer's cookies). */
 const send = (c: Context, response: LogtoResponse): Response => {
-  if (response.kind === 'redirect') return c.redirect(response.location, response.status);
-  const status = response.status as ContentfulStatusCode;
-  const headers = response.headers ?? {};
-  if (response.kind === 'empty') return c.body(null, status, headers);
-  return response.kind === 'json'
-    ? c.body(response.body, status, { ...headers, 'content-type': 'application/json; charset=UTF-8' })
-    : c.html(response.body, status, headers);
+  const headers = Object.fromEntries(responseHeaders(response));
+  const body = responseBody(response);
+  return body === null
+    ? c.body(null, response.status as StatusCode, headers)
+    : c.body(body, response.status as ContentfulStatusCode, headers);
 };
 
 /**
@@ -134,18 +132,10 @@ const handOver = (c: Context, next: Next, request: LogtoRequest): Promise<undefi
   });
 };
 
-/** Options of {@link requireAuth}. */
-export interface RequireAuthOptions {
-  /** Answer 401 JSON instead of redirecting to sign-in; default the {@link logto} middleware's API rule. */
-  readonly api?: boolean;
-  /** Where to send signed-out users; default the sign-in route, coming back to this URL afterwards. */
-  readonly redirectTo?: string;
-}
-
 /**
  * A guard for routes that need a signed-in user (the tutorial's `@authenticated`): signed-out pages
- * are redirected to sign-in (and come back after it), signed-out API calls get 401. Mount it after
- * {@link logto}.
+ * are redirected to sign-in (and come back after it), signed-out API calls get 401 JSON (`api`
+ * defaults to the {@link logto} middleware's API rule). Mount it after {@link logto}.
  *
  * @example
  * ```ts

@@ -1,6 +1,7 @@
 import { request as httpRequest } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import Router from '@koa/router';
+import { Browser, completeSignIn } from '@logto-machine/dev-provider/testing';
 import {
   type AdapterTestConfig,
   configFor,
@@ -12,7 +13,6 @@ import {
   useTestProviders,
   waitForTokenExpiry,
 } from '@logto-machine/testing/adapter';
-import { Browser, completeSignIn } from '@logto-machine/dev-provider/testing';
 import Koa from 'koa';
 import Koa2 from 'koa2';
 import { afterEach, describe, expect, it } from 'vitest';

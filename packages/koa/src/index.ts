@@ -7,6 +7,7 @@
  */
 import type { TLSSocket } from 'node:tls';
 import {
+  isApiRequest as isApiPathOrAccept,
   isLogtoMachineError,
   type LogtoClient,
   type LogtoRequest,
@@ -14,7 +15,10 @@ import {
   LogtoServer,
   type LogtoServerConfig,
   type RequestBody,
+  type RequireAuthOptions,
   requestUrl,
+  responseBody,
+  responseHeaders,
 } from '@logto-machine/core';
 import type { Context, Middleware, Next, ParameterizedContext } from 'koa';
 
@@ -24,6 +28,7 @@ export type {
   LogtoResponse,
   LogtoRoutes,
   LogtoServerConfig,
+  RequireAuthOptions,
 } from '@logto-machine/core';
 
 /**
@@ -56,11 +61,8 @@ export interface LogtoMiddlewareOptions {
  * and not for HTML (so browser navigations and requests that accept anything count as pages). The
  * path is the request's full one (`ctx.originalUrl`, which `koa-mount` leaves alone).
  */
-export const isApiRequest = (ctx: Context): boolean => {
-  if (/^\/api(\/|$)/.test(ctx.originalUrl.split('?', 1)[0] ?? '')) return true;
-  const accept = ctx.get('accept');
-  return accept.includes('application/json') && !accept.includes('text/html');
-};
+export const isApiRequest = (ctx: Context): boolean =>
+  isApiPathOrAccept(ctx.originalUrl.split('?', 1)[0] ?? '', ctx.get('accept'));
 
 /**
  * The request URL as the server received it: never `X-Forwarded-*`, even with `app.proxy` (the
@@ -77,14 +79,10 @@ const urlOf = (ctx: ParameterizedContext): string => {
 /** A core answer as the Koa response (cookies aside: {@link logto} appends them on the way out). */
 const send = (ctx: ParameterizedContext, response: LogtoResponse) => {
   ctx.status = response.status;
+  // Koa's own redirect: it also writes the short "Redirecting to" body Koa apps answer with.
   if (response.kind === 'redirect') return ctx.redirect(response.location);
-  ctx.set(response.headers ?? {});
-  if (response.kind === 'empty') {
-    ctx.body = '';
-    return;
-  }
-  ctx.type = response.kind === 'json' ? 'json' : 'html';
-  ctx.body = response.body;
+  for (const [name, value] of responseHeaders(response)) ctx.set(name, value);
+  ctx.body = responseBody(response) ?? '';
 };
 
 /**
@@ -183,18 +181,11 @@ const handOver = (
   );
 };
 
-/** Options of {@link requireAuth}. */
-export interface RequireAuthOptions {
-  /** Answer 401 JSON instead of redirecting to sign-in; default the {@link logto} middleware's API rule. */
-  readonly api?: boolean;
-  /** Where to send signed-out users; default the sign-in route, coming back to this URL afterwards. */
-  readonly redirectTo?: string;
-}
-
 /**
  * A guard for routes that need a signed-in user (the tutorial's `@authenticated`): signed-out pages
- * are redirected to sign-in (and come back after it), signed-out API calls get 401. Mount it after
- * {@link logto}; it works as app middleware and on `@koa/router` routes.
+ * are redirected to sign-in (and come back after it), signed-out API calls get 401 JSON (`api`
+ * defaults to the {@link logto} middleware's API rule). Mount it after {@link logto}; it works as app
+ * middleware and on `@koa/router` routes.
  *
  * @example
  * ```ts

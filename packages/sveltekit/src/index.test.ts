@@ -1,3 +1,4 @@
+import { Browser } from '@logto-machine/dev-provider/testing';
 import {
   type AdapterTestConfig,
   configFor,
@@ -7,7 +8,6 @@ import {
   useTestProviders,
   waitForTokenExpiry,
 } from '@logto-machine/testing/adapter';
-import { Browser } from '@logto-machine/dev-provider/testing';
 import {
   type Handle,
   type HandleServerError,

@@ -9,13 +9,16 @@
 import {
   ConfigError,
   type IdTokenClaims,
+  isApiRequest as isApiPathOrAccept,
   isLogtoMachineError,
   type LogtoClient,
   type LogtoRequest,
-  type LogtoResponse,
   LogtoServer,
   type LogtoServerConfig,
+  type RequireAuthOptions,
   toHttpFailure,
+  toWebResponse,
+  withSetCookie,
 } from '@logto-machine/core';
 import {
   error,
@@ -34,6 +37,7 @@ export type {
   LogtoResponse,
   LogtoRoutes,
   LogtoServerConfig,
+  RequireAuthOptions,
 } from '@logto-machine/core';
 
 /**
@@ -106,11 +110,8 @@ export interface HandleLogtoOptions {
  * The default API rule: the path is `/api` or under `/api/`, or the `Accept` header asks for JSON
  * and not for HTML (so `fetch`'s default `*∕*` and browsers' navigations count as pages).
  */
-export const isApiRequest = (event: RequestEvent): boolean => {
-  if (/^\/api(\/|$)/.test(event.url.pathname)) return true;
-  const accept = event.request.headers.get('accept') ?? '';
-  return accept.includes('application/json') && !accept.includes('text/html');
-};
+export const isApiRequest = (event: RequestEvent): boolean =>
+  isApiPathOrAccept(event.url.pathname, event.request.headers.get('accept'));
 
 // SvelteKit 2's check, as in its `respond.js` (`is_form_content_type`): the methods and the content
 // types an HTML form (or a SvelteKit form remote function) can send without a CORS preflight.
@@ -166,36 +167,6 @@ const failures = new WeakMap<object, unknown>();
 const logtoRequestOf = (locals: object): LogtoRequest | undefined =>
   (locals as Partial<LogtoLocals>).logtoRequest;
 
-const contentTypes = { json: 'application/json; charset=utf-8', page: 'text/html; charset=utf-8' };
-
-const appendCookies = (headers: Headers, cookies: readonly string[]) => {
-  for (const cookie of cookies) headers.append('set-cookie', cookie);
-};
-
-/** A core answer as a Response, its cookies included. */
-const toResponse = (answer: LogtoResponse): Response => {
-  const headers = new Headers(answer.kind === 'redirect' ? {} : answer.headers);
-  if (answer.kind === 'redirect') headers.set('location', answer.location);
-  else if (answer.kind !== 'empty') headers.set('content-type', contentTypes[answer.kind]);
-  appendCookies(headers, answer.setCookie);
-  const body = answer.kind === 'page' || answer.kind === 'json' ? answer.body : null;
-  return new Response(body, { status: answer.status, headers });
-};
-
-/** `response` with `cookies` appended. */
-const withCookies = (response: Response, cookies: readonly string[]): Response => {
-  if (cookies.length === 0) return response;
-  try {
-    appendCookies(response.headers, cookies);
-    return response;
-  } catch {
-    // An endpoint returned a `fetch` response: its headers are immutable (the first append threw).
-    const copy = new Response(response.body, response);
-    appendCookies(copy.headers, cookies);
-    return copy;
-  }
-};
-
 /**
  * The Logto `handle` hook: answers the auth routes (`/sign-in`, `/sign-up`, `/callback`, `/sign-out`,
  * or `config.routes`), sets {@link LogtoLocals} (`event.locals.logto`, `.logtoRequest`, `.user`) for
@@ -245,7 +216,7 @@ export const handleLogto = (config: LogtoServerConfig, options: HandleLogtoOptio
     if (isCrossSiteForm?.(event) && request.path !== server.routes.backchannelLogout)
       return crossSiteFormRefused(event.request);
     const routed = request.isAuthRoute ? await request.route() : null;
-    if (routed) return toResponse(routed);
+    if (routed) return toWebResponse(routed);
 
     const locals = event.locals as LogtoLocals;
     locals.logto = request.client;
@@ -253,7 +224,7 @@ export const handleLogto = (config: LogtoServerConfig, options: HandleLogtoOptio
     try {
       locals.user = (await request.client.isAuthenticated()) ? await request.client.getIdTokenClaims() : null;
     } catch (failure) {
-      return toResponse(request.failure(failure));
+      return toWebResponse(request.failure(failure));
     }
 
     const response = await resolve(event);
@@ -262,11 +233,11 @@ export const handleLogto = (config: LogtoServerConfig, options: HandleLogtoOptio
       const answer = request.failure(failure);
       // A client-side navigation's data request can follow a redirect (SvelteKit turns it into one it
       // understands), but not an HTML or JSON answer in place of its data.
-      if (!event.isDataRequest || answer.kind === 'redirect') return toResponse(answer);
+      if (!event.isDataRequest || answer.kind === 'redirect') return toWebResponse(answer);
     }
     // Raw, as the core wrote them (chunks, deletions of stale chunks, attributes): `event.cookies`
     // would re-encode the values, and a thrown `redirect()` passes through here all the same.
-    return withCookies(response, request.setCookieHeaders());
+    return withSetCookie(response, request.setCookieHeaders());
   };
 };
 
@@ -289,18 +260,11 @@ export const handleLogtoError =
     return { message: toHttpFailure(input.error).message } as App.Error;
   };
 
-/** Options of {@link requireAuth}. */
-export interface RequireAuthOptions {
-  /** Throw `error(401)` instead of redirecting to sign-in; default {@link handleLogto}'s API rule. */
-  readonly api?: boolean;
-  /** Where to send signed-out users; default the sign-in route, coming back to this URL afterwards. */
-  readonly redirectTo?: string;
-}
-
 /**
  * A guard for load functions, actions and endpoints that need a signed-in user (the tutorial's
  * `@authenticated`): returns the user's ID-token claims, or throws SvelteKit's `redirect(302)` to
- * sign-in (which comes back here afterwards), or `error(401)` for API calls.
+ * sign-in (which comes back here afterwards), or `error(401)` for API calls (`api` defaults to
+ * {@link handleLogto}'s API rule).
  *
  * @example
  * ```ts

@@ -95,6 +95,16 @@ const checkStorage = (storage: Storage | undefined): Storage => {
   });
 };
 
+/**
+ * Checks a client's config and options as `new LogtoClient` does, without building one (servers check
+ * theirs once, at construction); throws `ConfigError` saying what to fix.
+ */
+export const checkClientOptions = (config: LogtoConfig, options: LogtoClientOptions = {}): void => {
+  checkedConfig(config);
+  if (options.storage !== undefined) checkStorage(options.storage);
+  nonNegative(options.tokenExpirySkewMs, 60_000, 'tokenExpirySkewMs');
+};
+
 /** Builds the services a client runs on, as one Effect layer: the Effect API's entry point. */
 export const makeLogtoLayer = (
   config: LogtoConfig,

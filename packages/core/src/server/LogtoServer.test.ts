@@ -1,5 +1,6 @@
 import { describe, expect, it, vi } from 'vitest';
-import { LogtoServer, type LogtoServerConfig } from './LogtoServer.ts';
+import { LogtoServer } from './LogtoServer.ts';
+import type { LogtoServerConfig } from './serverConfig.ts';
 
 const server = new LogtoServer({
   endpoint: 'https://tenant.example',
@@ -94,5 +95,26 @@ describe('the session cookie name', () => {
       session: { ...base.session, cookieName: 'sid' },
     };
     expect(await names(named, 'https://app.example/')).toEqual(['sid']);
+  });
+});
+
+describe('the logger option', () => {
+  it("receives the sessions' warnings instead of console", async () => {
+    const consoleWarn = vi.spyOn(console, 'warn').mockImplementation(() => {});
+    const logger = { warn: vi.fn() };
+    const logged = new LogtoServer({
+      endpoint: 'https://tenant.example',
+      appId: 'app-1',
+      appSecret: 'secret',
+      logger,
+      session: { secrets: ['a-test-session-secret-of-32-chars-or-more'], maxCookieBytes: 512 },
+    });
+    const request = logged.open({ url: 'http://app.example/', method: 'GET', cookie: null });
+    // Five cookies of 512 bytes: over the default budget of two.
+    await request.session.set('session', 'x'.repeat(2000));
+    expect(logger.warn).toHaveBeenCalledTimes(1);
+    expect(logger.warn.mock.calls[0]?.[1]).toMatch(/chunkBudget 2/);
+    expect(consoleWarn).not.toHaveBeenCalled();
+    consoleWarn.mockRestore();
   });
 });

@@ -12,7 +12,7 @@ import { applySetCookies } from '@logto-machine/testing';
 import { ServerBrowser } from '@logto-machine/testing/server';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ProviderCache } from '../runtime/providerCache.ts';
-import { maxTransactionCookies } from '../session/RequestCookieSession.ts';
+import { maxTransactionCookies } from '../session/CookieRequestSession.ts';
 import { LogtoServer } from './LogtoServer.ts';
 import { maxReturnToLength } from './returnTo.ts';
 

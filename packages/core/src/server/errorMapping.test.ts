@@ -9,7 +9,7 @@ import {
   StorageError,
   TokenRequestError,
 } from '../errors.ts';
-import { errorPage, toHttpFailure } from './errorMapping.ts';
+import { errorPage, failureResponse, toHttpFailure } from './errorMapping.ts';
 
 describe('toHttpFailure', () => {
   it('sends ended sessions to sign in again (401)', () => {
@@ -71,5 +71,54 @@ describe('errorPage', () => {
     const html = errorPage('<script>x</script>', '/sign-in');
     expect(html).toContain('<p>Error: &#60;script&#62;x&#60;/script&#62;</p>');
     expect(html).toContain('href="/sign-in"');
+  });
+});
+
+describe('failureResponse', () => {
+  const context = { signInPath: '/sign-in', returnTo: '/me?x=1', setCookie: ['a=b'] } as const;
+  const expired = new SessionExpired({ reason: 'RefreshTokenRejected', message: 'm' });
+
+  it('sends pages of an ended session to sign in, coming back; APIs get 401 JSON', () => {
+    expect(failureResponse(expired, { ...context, answer: 'page' })).toEqual({
+      kind: 'redirect',
+      status: 302,
+      location: '/sign-in?returnTo=%2Fme%3Fx%3D1',
+      setCookie: ['a=b'],
+    });
+    expect(failureResponse(expired, { ...context, answer: 'api' })).toEqual({
+      kind: 'json',
+      status: 401,
+      body: JSON.stringify({ error: 'm' }),
+      setCookie: ['a=b'],
+    });
+  });
+
+  it('answers a failed callback with a page: 400 unless the provider is down, never a redirect', () => {
+    const stale = failureResponse(new CallbackError({ reason: 'UnknownState', message: 'state not found' }), {
+      ...context,
+      answer: 'callback',
+    });
+    expect(stale).toMatchObject({ kind: 'page', status: 400 });
+    expect(stale.kind === 'page' && stale.body).toContain(
+      'This sign-in link has expired or was already used',
+    );
+    expect(failureResponse(expired, { ...context, answer: 'callback' })).toMatchObject({
+      kind: 'page',
+      status: 400,
+    });
+    const down = new TokenRequestError({ reason: 'Unavailable', message: 'm' });
+    expect(failureResponse(down, { ...context, answer: 'callback' })).toMatchObject({
+      kind: 'page',
+      status: 502,
+    });
+  });
+
+  it('answers every failed back-channel logout with 400 and an OAuth error body, without cookies (§2.8)', () => {
+    const answer = failureResponse(new Error('secret detail'), { ...context, answer: 'backchannelLogout' });
+    expect(answer).toMatchObject({ kind: 'json', status: 400, setCookie: [] });
+    expect(answer.kind === 'json' && JSON.parse(answer.body)).toEqual({
+      error: 'invalid_request',
+      error_description: 'The logout failed unexpectedly; try again.',
+    });
   });
 });

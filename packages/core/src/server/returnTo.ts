@@ -50,3 +50,7 @@ export const safeReturnTo = (value: string | null | undefined, base: URL, fallba
     ? path
     : fallback;
 };
+
+/** The sign-in route's path that comes back to `returnTo` after signing in. */
+export const signInPathFor = (signInPath: string, returnTo: string): string =>
+  `${signInPath}?returnTo=${encodeURIComponent(returnTo)}`;

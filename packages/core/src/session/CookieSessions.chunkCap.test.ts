@@ -127,6 +127,38 @@ describe(`at most maxChunks (${maxChunks}) cookies per value`, () => {
     expect(JSON.parse(stored!).tokens.accessTokens).toEqual({});
   });
 
+  it('sends the oversized-session warning to the configured logger, sizes only, not to console', async () => {
+    const consoleWarn = vi.spyOn(console, 'warn').mockImplementation(() => {});
+    const logger = { warn: vi.fn() };
+    const now = Date.now();
+    const accessTokens = Object.fromEntries(
+      Array.from({ length: 40 }, (_, index) => [
+        `https://api-${index}.example#`,
+        { token: `secret-token-${index}-${sized(1000)}`, scope: 'read', expiresAt: now + 3_600_000 },
+      ]),
+    );
+    const record = JSON.stringify({
+      v: 1,
+      state: 'authenticated',
+      tokens: { idToken: 'h.p.s', idTokenExpiresAt: now + 3_600_000, refreshToken: 'r', accessTokens },
+      failure: null,
+    });
+    const session = sessions({ maxCookieBytes: 512, logger }).open('', { secure: true });
+    await session.set('session', record);
+    expect(consoleWarn).not.toHaveBeenCalled();
+    expect(logger.warn).toHaveBeenCalledTimes(1);
+    const [details, message] = logger.warn.mock.calls[0]!;
+    expect(details).toMatchObject({ bytes: record.length, chunkBudget: 2, withoutAccessTokens: 1 });
+    expect(message).toMatch(/The session is \d+ bytes across \d+ cookies \(chunkBudget 2\)/);
+    expect(`${JSON.stringify(details)} ${message}`).not.toContain('secret-token');
+  });
+
+  it('refuses a logger without a warn method, saying what fits', () => {
+    expect(() => sessions({ logger: {} as never })).toThrow(
+      /logger must have a warn\(details, message\) method/,
+    );
+  });
+
   it('refuses a chunkBudget over maxChunks at construction, saying to use store mode', () => {
     expect(() => sessions({ chunkBudget: maxChunks })).not.toThrow();
     expect(() => sessions({ chunkBudget: maxChunks + 1 })).toThrow(ConfigError);

@@ -455,7 +455,7 @@ describe('parseCookieHeader', () => {
   });
 });
 
-describe('CookieSession.peek (the synchronous fast path)', () => {
+describe('RequestSession.peek (the synchronous fast path)', () => {
   it('answers only what get() would: a decrypted cookie, a pending write, or no cookie', async () => {
     const writer = sessions();
     const { cookie } = await request(writer, '', (s) => s.set('session', sized(3000)));

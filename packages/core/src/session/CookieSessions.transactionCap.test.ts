@@ -7,8 +7,8 @@
 import { fc, test } from '@fast-check/vitest';
 import { applySetCookies, nextCookieHeader } from '@logto-machine/testing';
 import { describe, expect, it } from 'vitest';
+import { maxTransactionCookies } from './CookieRequestSession.ts';
 import { CookieSessions, type CookieSessionsConfig } from './CookieSessions.ts';
-import { maxTransactionCookies } from './RequestCookieSession.ts';
 
 const secrets = 'transaction-cap-test-secret-0123456789abcdef';
 const sessions = (config: Partial<CookieSessionsConfig> = {}) => new CookieSessions({ secrets, ...config });

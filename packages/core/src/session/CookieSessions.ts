@@ -1,7 +1,7 @@
 /**
  * Encrypted, chunked cookie sessions shared by every server adapter: one {@link CookieSessions} per
  * app holds the keys and a decrypt cache; {@link CookieSessions.open} binds one request's cookies as a
- * {@link Storage} whose writes become `Set-Cookie` headers.
+ * {@link RequestSession} whose writes become `Set-Cookie` headers (the vocabulary: `Sessions.ts`).
  *
  * Unlike `@logto/node`'s `CookieStorage` (one cookie, raw SHA-256 key, no rotation, no chunking), the
  * key comes from HKDF, secrets rotate, each value is bound to its cookie name, a session that outgrows
@@ -11,51 +11,35 @@
  * @module
  */
 import { ConfigError } from '../errors.ts';
-import type { Storage } from '../ports/Storage.ts';
+import { consoleLogger, isLogger, type Logger } from '../ports/Logger.ts';
+import {
+  type CookieAttributeStrings,
+  CookieRequestSession,
+  type SessionSealer,
+} from './CookieRequestSession.ts';
 import { type CookiePair, maxChunks, splitIntoCookies } from './chunking.ts';
 import { sealedLength, withFewerAccessTokens } from './cookieBudget.ts';
 import { serializeAttributes } from './cookieHeader.ts';
 import { DecryptCache } from './decryptCache.ts';
-import {
-  type CookieAttributeStrings,
-  RequestCookieSession,
-  type SessionSealer,
-} from './RequestCookieSession.ts';
+import type { OpenSessionOptions, RequestSession, SessionsOfKind } from './Sessions.ts';
 import { deriveSealingKey, type SealingKey, seal, unseal } from './sealing.ts';
-import { type ResolvedSessionConfig, resolveSessionConfig } from './sessionConfig.ts';
+import {
+  type CookieSessionsConfig,
+  type ResolvedSessionConfig,
+  resolveSessionConfig,
+} from './sessionConfig.ts';
 
-/** How {@link CookieSessions} names, encrypts, sizes and ages its cookies. */
-export interface CookieSessionsConfig {
-  /** One secret or a list for rotation: the first encrypts, all decrypt. Each ≥ 32 characters. */
-  readonly secrets: string | readonly string[];
-  /**
-   * Cookie name prefix; default `'logto_session'`. Must be a cookie name without `.`; `_session`,
-   * `_interaction`, `_interaction_resume` and names starting with `_ldp_` (the provider's) are refused.
-   */
-  readonly cookieName?: string;
-  /** Max-Age of the session cookie in seconds; default 14 days (Logto's refresh-token TTL). */
-  readonly maxAgeSeconds?: number;
-  /** Max-Age of a sign-in transaction cookie in seconds; default 600. */
-  readonly transactionMaxAgeSeconds?: number;
-  /** Largest Set-Cookie header (name + value + attributes) in bytes; default 4096; chunks above that. */
-  readonly maxCookieBytes?: number;
-  /** Cookie Path, default `'/'`. */
-  readonly path?: string;
-  /**
-   * How many cookies the session may use before it leaves out cached access tokens and a one-time
-   * `console.warn`; default 2, at most 64 (`maxChunks`: a session needing more cannot be written).
-   */
-  readonly chunkBudget?: number;
-}
+export type { CookieSessionsConfig };
 
-/** One request's cookies as a {@link Storage} of `session` and `transaction:<state>` keys. */
-export interface CookieSession extends Storage {
-  /**
-   * The `Set-Cookie` header values for everything set or deleted since `open()`, stale chunks
-   * included; empty when nothing changed. Call it after every `set`/`delete` has settled.
-   */
-  setCookieHeaders(): string[];
-}
+/** The `logger` option, checked; {@link consoleLogger} when absent. */
+const checkLogger = (logger: unknown, owner: string): Logger => {
+  if (logger === undefined) return consoleLogger;
+  if (isLogger(logger)) return logger;
+  throw new ConfigError({
+    reason: 'InvalidOption',
+    message: `${owner}: logger must have a warn(details, message) method, like pino's logger or console.`,
+  });
+};
 
 /** Decrypted values kept per instance: enough for every active user of a busy server process. */
 const decryptCacheCapacity = 1000;
@@ -73,7 +57,9 @@ const decryptCacheCapacity = 1000;
  * for (const cookie of storage.setCookieHeaders()) response.headers.append('set-cookie', cookie);
  * ```
  */
-export class CookieSessions {
+export class CookieSessions implements SessionsOfKind<'cookie'> {
+  /** The session lives in the browser's cookies. */
+  readonly kind = 'cookie' as const;
   readonly #config: ResolvedSessionConfig;
   readonly #decrypted = new DecryptCache(decryptCacheCapacity);
   /** The `Set-Cookie` attribute strings, without and with Secure, built once. */
@@ -81,10 +67,12 @@ export class CookieSessions {
   #keys: Promise<readonly SealingKey[]> | undefined;
   #warned = false;
   readonly #sealer: SessionSealer;
+  readonly #logger: Logger;
 
   /** Validates `config` once; throws `ConfigError('InvalidOption')` saying what to fix. */
   constructor(config: CookieSessionsConfig) {
     this.#config = resolveSessionConfig(config);
+    this.#logger = checkLogger(config.logger, 'CookieSessions');
     this.#sealer = {
       config: this.#config,
       seal: (plaintext, name) => this.#seal(plaintext, name),
@@ -107,7 +95,7 @@ export class CookieSessions {
    * Binds one request's cookies. `secure` sets the Secure attribute (adapters pass
    * `url.protocol === 'https:'`). Synchronous: decryption happens lazily in `get()`.
    */
-  open(cookieHeader: string | null | undefined, options: { secure: boolean }): CookieSession {
+  open(cookieHeader: string | null | undefined, options: OpenSessionOptions): RequestSession {
     const secure = options?.secure === true;
     const name = this.#config.cookieName;
     if (!secure && (name.startsWith('__Secure-') || name.startsWith('__Host-'))) {
@@ -117,7 +105,7 @@ export class CookieSessions {
         message: `CookieSessions: cookieName "${name}" needs Secure cookies; serve over https or drop the prefix.`,
       });
     }
-    return new RequestCookieSession(this.#sealer, cookieHeader, this.#attributes[secure ? 1 : 0]!);
+    return new CookieRequestSession(this.#sealer, cookieHeader, this.#attributes[secure ? 1 : 0]!);
   }
 
   /** Every secret's key, derived once; a failed derivation is retried on the next call. */
@@ -181,7 +169,8 @@ export class CookieSessions {
         : withoutAccessTokens <= budget
           ? `To fit, the cookie leaves out its cached access tokens (${withoutAccessTokens} cookie${withoutAccessTokens === 1 ? '' : 's'}); they are fetched again with the refresh token when needed, at the cost of extra refresh grants`
           : `Even without its cached access tokens it takes ${withoutAccessTokens} cookies; it was written anyway, but browsers and proxies limit request headers`;
-    console.warn(
+    this.#logger.warn(
+      { bytes, cookies, chunkBudget: budget, withoutAccessTokens },
       `[logto-machine] The session is ${bytes} bytes across ${cookies} cookies (chunkBudget ${budget}). ${outcome}. ` +
         'Request fewer resources or organizations, or keep the session in a server-side store ' +
         '(store mode: `session: { store, secrets }`).',

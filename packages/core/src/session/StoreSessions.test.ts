@@ -3,6 +3,7 @@ import { createStorage } from 'unstorage';
 import memoryDriver from 'unstorage/drivers/memory';
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import { ConfigError, StorageError } from '../errors.ts';
+import { makeManualClock } from '../ports/Clock.ts';
 import { CookieSessions } from './CookieSessions.ts';
 import { makeSessions } from './makeSessions.ts';
 import { nativeCrypto } from './nativeCrypto.ts';
@@ -267,6 +268,24 @@ describe('makeSessions', () => {
   it('takes sessions already built as they are', () => {
     const built = new StoreSessions({ store, secrets });
     expect(makeSessions(built)).toBe(built);
+  });
+
+  it("gives store sessions the default clock (the server's) when their config names none", async () => {
+    const clock = makeManualClock(Date.UTC(2026, 0, 1));
+    const browser = new CookieBrowser(
+      makeSessions({ store, secrets, maxAgeSeconds: 60 }, { clock }) as StoreSessions,
+    );
+    await browser.request((session) => session.set('session', 'value'));
+    expect(await browser.read()).toBe('value');
+    clock.advance(61_000);
+    // The memory driver ignores TTLs: only the entry's own expiry, measured by this clock, ends it.
+    expect(await browser.read()).toBeNull();
+  });
+
+  it('refuses a clock without now()', () => {
+    expect(() => new StoreSessions({ store, secrets, clock: {} as never })).toThrow(
+      /clock must have a now\(\) method/,
+    );
   });
 
   it('says what to pass when the option is missing', () => {

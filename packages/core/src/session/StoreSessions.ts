@@ -12,11 +12,11 @@
  */
 import type { Storage as Unstorage } from 'unstorage';
 import { ConfigError } from '../errors.ts';
-import { claimsOf, readSessionRecord } from '../runtime/sessionRecord.ts';
-import type { CookieSession } from './CookieSessions.ts';
+import { type ClockShape, systemClock } from '../ports/Clock.ts';
 import { parseCookieHeader } from './cookieHeader.ts';
 import { LruCache } from './LruCache.ts';
-import { RequestStoreSession, type StoreSessionContext } from './RequestStoreSession.ts';
+import type { OpenSessionOptions, RequestSession, SessionSelector, SessionsOfKind } from './Sessions.ts';
+import { StoreRequestSession, type StoreSessionContext } from './StoreRequestSession.ts';
 import { resolveSessionConfig } from './sessionConfig.ts';
 import {
   deriveSigningKey,
@@ -26,6 +26,7 @@ import {
   verifySessionId,
 } from './sessionId.ts';
 import { SessionStore } from './sessionStore.ts';
+import { signedInClaims } from './storedSession.ts';
 
 /** How {@link StoreSessions} names and signs its cookie and keeps sessions in the store. */
 export interface StoreSessionsConfig {
@@ -50,12 +51,8 @@ export interface StoreSessionsConfig {
   readonly path?: string;
   /** How long one store call may take before it fails (and the request with it), in ms; default 3000. */
   readonly storeTimeoutMs?: number;
-}
-
-/** Which sessions {@link StoreSessions.deleteSessions} ends: those of an OpenID session (`sid`), of a user (`sub`), or both. */
-export interface SessionSelector {
-  readonly sid?: string;
-  readonly sub?: string;
+  /** What stored entries' expiry is measured against; default {@link systemClock}. */
+  readonly clock?: ClockShape;
 }
 
 /** Cookie values verified (or signed) per instance: enough for every active user of a busy server process. */
@@ -108,7 +105,11 @@ const checkConfig = (config: StoreSessionsConfig) => {
       throw invalid(error.message.replace(/^CookieSessions:/, 'StoreSessions:'));
     throw error;
   }
-  return { ...resolved, keyPrefix, storeTimeoutMs };
+  const clock = config.clock ?? systemClock;
+  if (typeof clock !== 'object' || clock === null || typeof clock.now !== 'function') {
+    throw invalid('StoreSessions: clock must have a now() method returning milliseconds, like systemClock.');
+  }
+  return { ...resolved, keyPrefix, storeTimeoutMs, clock };
 };
 
 /**
@@ -129,7 +130,9 @@ const checkConfig = (config: StoreSessionsConfig) => {
  * ```
  * @see https://unstorage.unjs.io/drivers
  */
-export class StoreSessions {
+export class StoreSessions implements SessionsOfKind<'store'> {
+  /** The session lives in a server-side store. */
+  readonly kind = 'store' as const;
   readonly #store: SessionStore;
   readonly #context: StoreSessionContext;
   readonly #secrets: readonly string[];
@@ -152,6 +155,7 @@ export class StoreSessions {
       maxAgeSeconds: resolved.maxAgeSeconds,
       transactionMaxAgeSeconds: resolved.transactionMaxAgeSeconds,
       timeoutMs: resolved.storeTimeoutMs,
+      clock: resolved.clock,
     });
     this.#context = {
       store: this.#store,
@@ -167,7 +171,7 @@ export class StoreSessions {
    * Binds one request's cookies. `secure` sets the Secure attribute (adapters pass
    * `url.protocol === 'https:'`). Synchronous: the id is verified and the store read lazily in `get()`.
    */
-  open(cookieHeader: string | null | undefined, options: { secure: boolean }): CookieSession {
+  open(cookieHeader: string | null | undefined, options: OpenSessionOptions): RequestSession {
     const secure = options?.secure === true;
     const name = this.#context.cookieName;
     if (!secure && (name.startsWith('__Secure-') || name.startsWith('__Host-'))) {
@@ -175,7 +179,7 @@ export class StoreSessions {
         `StoreSessions: cookieName "${name}" needs Secure cookies; serve over https or drop the prefix.`,
       );
     }
-    return new RequestStoreSession(this.#context, parseCookieHeader(cookieHeader), secure);
+    return new StoreRequestSession(this.#context, parseCookieHeader(cookieHeader), secure);
   }
 
   /**
@@ -195,8 +199,7 @@ export class StoreSessions {
     const ids = await this.#store.indexedIds(kind, claim);
     return this.#store.endSessions(ids, (entry) => {
       if (entry === null || entry === 'deleted') return false;
-      const record = readSessionRecord(entry.value);
-      const claims = record?.tags.has('authenticated') ? claimsOf(record) : null;
+      const claims = signedInClaims(entry.value);
       // The index may list sessions that have changed since (signed out, another user): the stored ID token decides.
       if (claims?.[kind] !== claim) return false;
       return !(given(sid) && given(sub)) || claims.sub === sub;

@@ -1,14 +1,15 @@
 /**
- * Choosing where sessions live from one option: cookies (the default) or a server-side store.
+ * Choosing where sessions live from one option: cookies (the default) or a server-side store. The
+ * words for the parts (`Storage`, `Sessions`, `RequestSession`, …) are listed in `Sessions.ts`.
  *
  * @module
  */
 import { ConfigError } from '../errors.ts';
+import type { ClockShape } from '../ports/Clock.ts';
+import type { Logger } from '../ports/Logger.ts';
 import { CookieSessions, type CookieSessionsConfig } from './CookieSessions.ts';
+import type { Sessions } from './Sessions.ts';
 import { StoreSessions, type StoreSessionsConfig } from './StoreSessions.ts';
-
-/** Sessions as a server uses them: one `open` per request. Built by {@link makeSessions}. */
-export type Sessions = CookieSessions | StoreSessions;
 
 /**
  * The `session` option of a server app: `{ secrets }` keeps the session in encrypted cookies (the
@@ -17,11 +18,11 @@ export type Sessions = CookieSessions | StoreSessions;
  */
 export type SessionsConfig = CookieSessionsConfig | StoreSessionsConfig | Sessions;
 
-/** Whether `value` is sessions already built (this package's, or any with the same `open`). */
-const isBuilt = (value: object): value is Sessions =>
-  value instanceof CookieSessions ||
-  value instanceof StoreSessions ||
-  (typeof (value as { open?: unknown }).open === 'function' && !('secrets' in value));
+/** Whether `value` is sessions already built: it says its `kind` (configs do not). */
+const isBuilt = (value: object): value is Sessions => {
+  const { kind } = value as { kind?: unknown };
+  return kind === 'cookie' || kind === 'store';
+};
 
 /** What the server knows that decides defaults of the session cookie. */
 export interface SessionDefaults {
@@ -32,6 +33,10 @@ export interface SessionDefaults {
    * cookie tossing).
    */
   readonly cookieName?: string;
+  /** The clock of store sessions when the config names none (`LogtoServer` passes its clients' clock). */
+  readonly clock?: ClockShape;
+  /** The logger of cookie sessions when the config names none (`LogtoServer` passes its `logger`). */
+  readonly logger?: Logger;
 }
 
 /**
@@ -52,12 +57,10 @@ export const makeSessions = (config: SessionsConfig, defaults: SessionDefaults =
     });
   }
   if (isBuilt(config)) return config;
-  const named =
-    config.cookieName === undefined && defaults.cookieName !== undefined
-      ? { ...config, cookieName: defaults.cookieName }
-      : config;
-  if ('store' in named) return new StoreSessions(named);
-  return new CookieSessions(named);
+  const cookieName = config.cookieName ?? defaults.cookieName;
+  if ('store' in config)
+    return new StoreSessions({ ...config, cookieName, clock: config.clock ?? defaults.clock });
+  return new CookieSessions({ ...config, cookieName, logger: config.logger ?? defaults.logger });
 };
 
 /**

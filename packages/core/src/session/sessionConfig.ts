@@ -5,9 +5,35 @@
  * @module
  */
 import { ConfigError } from '../errors.ts';
-import type { CookieSessionsConfig } from './CookieSessions.ts';
+import type { Logger } from '../ports/Logger.ts';
 import { maxChunks } from './chunking.ts';
 import { isCookieName } from './cookieHeader.ts';
+
+/** How `CookieSessions` names, encrypts, sizes and ages its cookies. */
+export interface CookieSessionsConfig {
+  /** One secret or a list for rotation: the first encrypts, all decrypt. Each ≥ 32 characters. */
+  readonly secrets: string | readonly string[];
+  /**
+   * Cookie name prefix; default `'logto_session'`. Must be a cookie name without `.`; `_session`,
+   * `_interaction`, `_interaction_resume` and names starting with `_ldp_` (the provider's) are refused.
+   */
+  readonly cookieName?: string;
+  /** Max-Age of the session cookie in seconds; default 14 days (Logto's refresh-token TTL). */
+  readonly maxAgeSeconds?: number;
+  /** Max-Age of a sign-in transaction cookie in seconds; default 600. */
+  readonly transactionMaxAgeSeconds?: number;
+  /** Largest Set-Cookie header (name + value + attributes) in bytes; default 4096; chunks above that. */
+  readonly maxCookieBytes?: number;
+  /** Cookie Path, default `'/'`. */
+  readonly path?: string;
+  /**
+   * How many cookies the session may use before it leaves out cached access tokens and a one-time
+   * warning to `logger`; default 2, at most 64 (`maxChunks`: a session needing more cannot be written).
+   */
+  readonly chunkBudget?: number;
+  /** Where the one-time warning of an oversized session goes; default `consoleLogger`. */
+  readonly logger?: Logger;
+}
 
 /** A config with every default filled in and every value checked. */
 export interface ResolvedSessionConfig {

@@ -32,8 +32,9 @@
  */
 import type { Storage as Unstorage } from 'unstorage';
 import { StorageError } from '../errors.ts';
-import { claimsOf, readSessionRecord } from '../runtime/sessionRecord.ts';
+import type { ClockShape } from '../ports/Clock.ts';
 import { LruCache } from './LruCache.ts';
+import { signedInClaims } from './storedSession.ts';
 
 /** What {@link SessionStore} needs to know. */
 export interface SessionStoreSettings {
@@ -42,6 +43,8 @@ export interface SessionStoreSettings {
   readonly maxAgeSeconds: number;
   readonly transactionMaxAgeSeconds: number;
   readonly timeoutMs: number;
+  /** What entries' `expiresAt` and index listings are measured against. */
+  readonly clock: ClockShape;
 }
 
 /** A stored session or transaction value. */
@@ -108,11 +111,13 @@ export class SessionStore {
     this.#settings = settings;
   }
 
-  sessionKey(id: string): string {
+  /** The store key of the session under `id`. */
+  sessionEntryKey(id: string): string {
     return `${this.#settings.keyPrefix}session:${id}`;
   }
 
-  transactionKey(id: string, state: string): string {
+  /** The store key of the pending sign-in `state` started under `id`. */
+  transactionEntryKey(id: string, state: string): string {
     return `${this.#settings.keyPrefix}tx:${id}:${state}`;
   }
 
@@ -135,7 +140,7 @@ export class SessionStore {
    */
   async readSession(id: string): Promise<SessionEntry> {
     const { store } = this.#settings;
-    const key = this.sessionKey(id);
+    const key = this.sessionEntryKey(id);
     const raw = await this.#call('read', () =>
       typeof store.getItemRaw === 'function' ? store.getItemRaw(key) : store.getItem(key),
     );
@@ -160,7 +165,7 @@ export class SessionStore {
 
   #live(stored: unknown): { value: string } | null {
     if (!isObject(stored) || stored.v !== 1 || typeof stored.value !== 'string') return null;
-    if (typeof stored.expiresAt !== 'number' || stored.expiresAt <= Date.now()) return null;
+    if (typeof stored.expiresAt !== 'number' || stored.expiresAt <= this.#settings.clock.now()) return null;
     return { value: stored.value };
   }
 
@@ -169,7 +174,7 @@ export class SessionStore {
    * `'ended'` when the session was ended meanwhile (the write is undone, see the module notes).
    */
   async writeSession(id: string, value: string): Promise<'written' | 'ended'> {
-    await this.#write(this.sessionKey(id), value, this.#settings.maxAgeSeconds);
+    await this.#write(this.sessionEntryKey(id), value, this.#settings.maxAgeSeconds);
     if (await this.#isEnded(id)) {
       await this.#tombstone(id);
       return 'ended';
@@ -189,7 +194,7 @@ export class SessionStore {
   }
 
   #write(key: string, value: string, ttl: number): Promise<void> {
-    const entry: LiveEntry = { v: 1, value, expiresAt: Date.now() + ttl * 1000 };
+    const entry: LiveEntry = { v: 1, value, expiresAt: this.#settings.clock.now() + ttl * 1000 };
     return this.#call('write', () => this.#settings.store.setItem(key, entry, { ttl }));
   }
 
@@ -206,7 +211,7 @@ export class SessionStore {
   #tombstone(id: string): Promise<void> {
     const ttl = this.#settings.maxAgeSeconds;
     return this.#call('write', () =>
-      this.#settings.store.setItem(this.sessionKey(id), { v: 1, deleted: true }, { ttl }),
+      this.#settings.store.setItem(this.sessionEntryKey(id), { v: 1, deleted: true }, { ttl }),
     );
   }
 
@@ -229,7 +234,7 @@ export class SessionStore {
 
   /** The ids listed under `sid` (when given) or else `sub`, oldest first. */
   async indexedIds(kind: 'sid' | 'sub', claim: string): Promise<string[]> {
-    return (await this.#readIndex(this.#indexKey(kind, claim), Date.now())).map(([id]) => id);
+    return (await this.#readIndex(this.#indexKey(kind, claim), this.#settings.clock.now())).map(([id]) => id);
   }
 
   /** Ends the sessions `end` picks among `ids`, a few at a time; returns how many it ended. */
@@ -272,8 +277,7 @@ export class SessionStore {
    * dropped is listed again, at the latest by its own next write.
    */
   async #index(id: string, value: string): Promise<void> {
-    const record = readSessionRecord(value);
-    const claims = record?.tags.has('authenticated') ? claimsOf(record) : null;
+    const claims = signedInClaims(value);
     if (!claims) return;
     const maxAgeMs = this.#settings.maxAgeSeconds * 1000;
     for (const kind of ['sid', 'sub'] as const) {
@@ -281,7 +285,7 @@ export class SessionStore {
       if (typeof claim !== 'string' || claim === '') continue;
       const key = this.#indexKey(kind, claim);
       for (let attempt = 0; attempt < 3; attempt++) {
-        const now = Date.now();
+        const now = this.#settings.clock.now();
         const entries = await this.#readIndex(key, now);
         const listed = entries.find(([other]) => other === id);
         if (listed !== undefined && listed[1] >= now + maxAgeMs) break;

@@ -25,6 +25,16 @@
  *
  * @module
  */
+
+import type { DevProvider } from '@logto-machine/dev-provider';
+import {
+  Browser,
+  completeSignIn,
+  type Fetch,
+  junkPaths,
+  jwtPayload,
+  visibleText,
+} from '@logto-machine/dev-provider/testing';
 import { afterEach, describe, expect, it } from 'vitest';
 import {
   type AdapterTestConfig,
@@ -36,15 +46,6 @@ import {
   useTestProviders,
   waitForTokenExpiry,
 } from './adapterFixtures.ts';
-import type { DevProvider } from '@logto-machine/dev-provider';
-import {
-  Browser,
-  completeSignIn,
-  type Fetch,
-  junkPaths,
-  jwtPayload,
-  visibleText,
-} from '@logto-machine/dev-provider/testing';
 
 export {
   type AdapterTestConfig,

@@ -4,9 +4,10 @@
  *
  * @module
  */
-import { afterAll, beforeAll, expect } from 'vitest';
+
 import { type DevProvider, startDevProvider } from '@logto-machine/dev-provider';
 import { type Browser, completeSignIn } from '@logto-machine/dev-provider/testing';
+import { afterAll, beforeAll, expect } from 'vitest';
 
 /**
  * The fields of `@logto-machine/core`'s `LogtoServerConfig` that the tests set; any such config is one,

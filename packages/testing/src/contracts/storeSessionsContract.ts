@@ -5,9 +5,9 @@
  * @module
  */
 import {
-  type CookieSession,
   encodeSessionRecord,
   fromStorage,
+  type RequestSession,
   type Storage,
   StoreSessions,
   type StoreSessionsConfig,
@@ -26,7 +26,7 @@ const secret = 'store-sessions-contract-secret-0123456789';
 const otherSecret = 'another-secret-of-the-contract-0123456789';
 
 /** A {@link Storage} over one store session that keeps any key: the storage contract's keys become transactions. */
-const anyKey = (session: CookieSession): Storage => {
+const anyKey = (session: RequestSession): Storage => {
   const keyOf = (key: string) =>
     key === 'session' ? key : `transaction:${encodeBase64Url(new TextEncoder().encode(key))}`;
   return {

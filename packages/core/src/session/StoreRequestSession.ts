@@ -1,5 +1,5 @@
 /**
- * The {@link CookieSession} of one request in store mode: the cookie holds a signed session id, the
+ * The {@link RequestSession} of one request in store mode: the cookie holds a signed session id, the
  * values live in the store. Reads always go to the store (another instance may have refreshed the
  * session meanwhile); writes go there at once, and `setCookieHeaders()` says what the browser must
  * change: a new id, a renewed Max-Age, or the cookie's removal.
@@ -7,12 +7,12 @@
  * @module
  */
 import { StorageError } from '../errors.ts';
-import { readSessionRecord } from '../runtime/sessionRecord.ts';
-import type { CookieSession } from './CookieSessions.ts';
 import { cookieNamesOf } from './chunking.ts';
 import { serializeAttributes, serializeSetCookie } from './cookieHeader.ts';
+import type { RequestSession } from './Sessions.ts';
 import { newSessionId, type VerifiedSessionId } from './sessionId.ts';
 import type { SessionStore } from './sessionStore.ts';
+import { isSignedIn, sessionKey, transactionStateOf } from './storedSession.ts';
 
 /** What a request-bound store session needs from its {@link StoreSessions}. */
 export interface StoreSessionContext {
@@ -26,13 +26,8 @@ export interface StoreSessionContext {
   sign(id: string): Promise<string>;
 }
 
-// The keys of runtime/sessionRecord.ts (`sessionKey`, `transactionKey`).
-const sessionKey = 'session';
-const transactionPrefix = 'transaction:';
-const base64url = /^[A-Za-z0-9_-]+$/;
-
-/** A {@link CookieSession} whose cookie is a signed id into a {@link SessionStore}. */
-export class RequestStoreSession implements CookieSession {
+/** A {@link RequestSession} whose cookie is a signed id into a {@link SessionStore}. */
+export class StoreRequestSession implements RequestSession {
   readonly #context: StoreSessionContext;
   readonly #incoming: ReadonlyMap<string, string>;
   readonly #secure: boolean;
@@ -112,15 +107,15 @@ export class RequestStoreSession implements CookieSession {
     }
     const state = this.#state(key)!;
     const known = this.#transactionIds.get(state);
-    if (known !== undefined) return store.readTransaction(store.transactionKey(known, state));
+    if (known !== undefined) return store.readTransaction(store.transactionEntryKey(known, state));
     // A sign-in started in another tab before this session's id rotated is kept under an earlier id.
-    const value = await store.readTransaction(store.transactionKey(id, state));
+    const value = await store.readTransaction(store.transactionEntryKey(id, state));
     if (value !== null) {
       this.#transactionIds.set(state, id);
       return value;
     }
     for (const previous of await store.previousIds(id)) {
-      const earlier = await store.readTransaction(store.transactionKey(previous, state));
+      const earlier = await store.readTransaction(store.transactionEntryKey(previous, state));
       if (earlier !== null) {
         this.#transactionIds.set(state, previous);
         return earlier;
@@ -149,8 +144,7 @@ export class RequestStoreSession implements CookieSession {
   async #setSession(value: string): Promise<void> {
     const { store } = this.#context;
     let id = await this.#currentId();
-    const record = readSessionRecord(value);
-    const signedIn = record?.tags.has('authenticated') === true;
+    const signedIn = isSignedIn(value);
     // Asked afresh: the session may have been deleted (signed out elsewhere) since this request read it.
     const stored = id === null ? null : await store.readSession(id);
     if (stored === 'deleted') {
@@ -160,7 +154,7 @@ export class RequestStoreSession implements CookieSession {
     }
     // A visitor who has not signed in keeps nothing in the store but pending sign-ins (short TTL):
     // a record without tokens (signing in, a failed callback) is not worth 14 days of storage.
-    if (!signedIn && (stored === null || stored === 'deleted') && record !== null) return;
+    if (signedIn === false && (stored === null || stored === 'deleted')) return;
     id ??= await this.#newId();
     if ((await store.writeSession(id, value)) === 'ended') return this.#ended();
     // Renews the cookie's Max-Age with the store entry's TTL (and sends a rotated id).
@@ -202,7 +196,7 @@ export class RequestStoreSession implements CookieSession {
     // A sign-in from the cookie of a deleted session starts under a fresh id.
     if (id !== null && !this.#deleted && (await store.readSession(id)) === 'deleted') this.#deleted = true;
     if (id === null || this.#deleted) id = await this.#newId();
-    await store.writeTransaction(store.transactionKey(id, state), value);
+    await store.writeTransaction(store.transactionEntryKey(id, state), value);
     this.#transactionIds.set(state, id);
   }
 
@@ -217,7 +211,7 @@ export class RequestStoreSession implements CookieSession {
       this.#deleted = true;
       this.#cookie = 'expire';
     } else {
-      await store.remove(store.transactionKey(this.#transactionIds.get(state) ?? id, state));
+      await store.remove(store.transactionEntryKey(this.#transactionIds.get(state) ?? id, state));
       this.#transactionIds.delete(state);
     }
   }
@@ -262,8 +256,6 @@ export class RequestStoreSession implements CookieSession {
 
   /** The state of a `transaction:<state>` key; `null` for keys a session does not keep. */
   #state(key: string): string | null {
-    if (!key.startsWith(transactionPrefix)) return null;
-    const state = key.slice(transactionPrefix.length);
-    return base64url.test(state) ? state : null;
+    return transactionStateOf(key);
   }
 }

@@ -1,11 +1,10 @@
 /**
- * The {@link CookieSession} bound to one request: reads decrypt the request's cookies lazily, writes
+ * The {@link RequestSession} of one request in cookie mode: reads decrypt the request's cookies lazily, writes
  * are sealed at once and turned into `Set-Cookie` headers on demand.
  *
  * @module
  */
 import { StorageError } from '../errors.ts';
-import type { CookieSession } from './CookieSessions.ts';
 import {
   type CookiePair,
   findCookiesOf,
@@ -15,7 +14,9 @@ import {
   splitIntoCookies,
 } from './chunking.ts';
 import { findCookies, serializeSetCookie } from './cookieHeader.ts';
+import type { RequestSession } from './Sessions.ts';
 import type { ResolvedSessionConfig } from './sessionConfig.ts';
+import { sessionKey, transactionStateOf } from './storedSession.ts';
 
 /**
  * The most sign-in transaction cookies a browser keeps: each pending sign-in has its own, and a link
@@ -56,7 +57,7 @@ interface Target {
 }
 
 /** Whether a write starts a sign-in: it sets (not deletes) a transaction. */
-const startsSignIn = (write: PendingWrite) => write.value !== null && write.key.startsWith(transactionPrefix);
+const startsSignIn = (write: PendingWrite) => write.value !== null && write.key !== sessionKey;
 
 /** A write not yet sent: `value` null for a delete; `cookies` undefined while still encrypting. */
 interface PendingWrite {
@@ -66,18 +67,13 @@ interface PendingWrite {
   cookies?: readonly CookiePair[];
 }
 
-// The keys of runtime/sessionRecord.ts (`sessionKey`, `transactionKey`), spelt out so this module
-// does not pull in the machine.
-const sessionKey = 'session';
-const transactionPrefix = 'transaction:';
-const base64url = /^[A-Za-z0-9_-]+$/;
-/** The part of a state a transaction cookie's name keeps (see {@link RequestCookieSession.#target}). */
+/** The part of a state a transaction cookie's name keeps (see {@link CookieRequestSession.#target}). */
 const statePrefix = /^[A-Za-z0-9_-]{1,16}$/;
 /** A lone surrogate cannot be encoded as UTF-8, so it would not read back as written. */
 const loneSurrogate = /\p{Cs}/u;
 
-/** A {@link CookieSession} over one request's parsed cookies. */
-export class RequestCookieSession implements CookieSession {
+/** A {@link RequestSession} over one request's parsed cookies. */
+export class CookieRequestSession implements RequestSession {
   readonly #sealer: SessionSealer;
   readonly #cookieHeader: string | null | undefined;
   /** The request cookies of each logical cookie read so far (itself and its chunks), by its name. */
@@ -151,13 +147,13 @@ export class RequestCookieSession implements CookieSession {
     if (target === null) {
       throw new StorageError({
         reason: 'WriteFailed',
-        message: `A CookieSession stores only "session" and "transaction:<base64url state>"; it cannot store "${key}".`,
+        message: `A cookie session stores only "session" and "transaction:<base64url state>"; it cannot store "${key}".`,
       });
     }
     if (typeof value !== 'string' || loneSurrogate.test(value)) {
       throw new StorageError({
         reason: 'WriteFailed',
-        message: `A CookieSession stores well-formed strings only; the value for "${key}" is not one.`,
+        message: `A cookie session stores well-formed strings only; the value for "${key}" is not one.`,
       });
     }
     const attributes = target.isSession ? this.#attributes.session : this.#attributes.transaction;
@@ -283,9 +279,8 @@ export class RequestCookieSession implements CookieSession {
       this.#sessionTarget ??= { cookie: cookieName, boundTo: cookieName, isSession: true };
       return this.#sessionTarget;
     }
-    if (typeof key !== 'string' || !key.startsWith(transactionPrefix)) return null;
-    const state = key.slice(transactionPrefix.length);
-    if (!base64url.test(state)) return null;
+    const state = transactionStateOf(key);
+    if (state === null) return null;
     // The cookie name keeps 16 characters (96 bits) of state; the value is bound to all of it.
     return {
       cookie: `${cookieName}_tx_${state.slice(0, 16)}`,

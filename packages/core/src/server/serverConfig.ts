@@ -1,0 +1,84 @@
+/**
+ * What configures a server app (`LogtoServerConfig`, `LogtoRoutes`) and what each request needs of
+ * it ({@link ServerSettings}), apart from `LogtoServer`, so requests and routes depend on data only.
+ *
+ * @module
+ */
+import { ConfigError } from '../errors.ts';
+import type { LogtoConfig } from '../oidc/config.ts';
+import type { SignInOptions } from '../oidc/signIn.ts';
+import type { Logger } from '../ports/Logger.ts';
+import type { LogtoClientOptions } from '../runtime/LogtoClient.ts';
+import type { SessionsConfig } from '../session/makeSessions.ts';
+import type { Sessions } from '../session/Sessions.ts';
+
+/** The paths of the auth routes. */
+export interface LogtoRoutes {
+  readonly signIn: string;
+  readonly signUp: string;
+  readonly callback: string;
+  readonly signOut: string;
+  /** Where the provider POSTs logout tokens (OpenID Connect Back-Channel Logout 1.0); store mode only. */
+  readonly backchannelLogout: string;
+}
+
+/** Configuration of a server app: the Logto app, its session cookies and its auth routes. */
+export interface LogtoServerConfig extends LogtoConfig {
+  /** The app's public origin (`https://app.example`); default each request's own origin. Set it behind a proxy. */
+  readonly baseUrl?: string;
+  /**
+   * Where sessions live. `{ secrets }`: in encrypted cookies (the default; `secrets` is required: 32+
+   * characters, a list for rotation). `{ store, secrets }`: in an unstorage store (Redis, KV, …), the
+   * cookie holding only a signed id — shared by every instance, needed for back-channel logout. Or
+   * a `CookieSessions` / `StoreSessions` already built. The cookie is named `__Host-logto_session`
+   * when `baseUrl` is https (so no other origin can plant one), else `logto_session`; set
+   * `cookieName` to choose.
+   */
+  readonly session: SessionsConfig;
+  /** Auth route paths; defaults `/sign-in`, `/sign-up`, `/callback`, `/sign-out`, `/backchannel-logout`. */
+  readonly routes?: Partial<LogtoRoutes>;
+  /** Where sign-out returns to, a path on the app; default `/`. */
+  readonly postSignOutPath?: string;
+  /** Options for every sign-in (scopes and resources come from the config). */
+  readonly signInOptions?: Omit<SignInOptions, 'redirectUri' | 'postRedirectUri' | 'interactionMode'>;
+  /**
+   * Ports and tunables of the per-request clients (the storage is the request's cookies). Its `clock`
+   * is the sessions' clock too (store mode measures entry expiry with it).
+   */
+  readonly clientOptions?: Omit<LogtoClientOptions, 'storage'>;
+  /** Where the SDK's warnings go (an oversized session cookie); default `console.warn`. Pino's logger fits. */
+  readonly logger?: Logger;
+}
+
+/** What every request of a server app shares: its configuration, routes and sessions (a `LogtoServer` is one). */
+export interface ServerSettings {
+  readonly config: LogtoServerConfig;
+  readonly routes: LogtoRoutes;
+  readonly sessions: Sessions;
+}
+
+const defaultRoutes: LogtoRoutes = {
+  signIn: '/sign-in',
+  signUp: '/sign-up',
+  callback: '/callback',
+  signOut: '/sign-out',
+  backchannelLogout: '/backchannel-logout',
+};
+
+const checkPath = (path: string, name: string) => {
+  if (typeof path !== 'string' || !path.startsWith('/') || path.startsWith('//')) {
+    throw new ConfigError({
+      reason: 'InvalidOption',
+      message: `${name} must be a path starting with "/"; got ${JSON.stringify(path)}.`,
+    });
+  }
+  return path;
+};
+
+/** The routes `config` asks for, defaults filled in; throws `ConfigError('InvalidOption')` for a path that is not one. */
+export const resolveRoutes = (config: LogtoServerConfig): LogtoRoutes => {
+  const routes = { ...defaultRoutes, ...config.routes };
+  for (const [name, path] of Object.entries(routes)) checkPath(path, `routes.${name}`);
+  checkPath(config.postSignOutPath ?? '/', 'postSignOutPath');
+  return routes;
+};
