@@ -5,7 +5,6 @@
  * @module
  */
 import * as Effect from 'effect/Effect';
-import * as Schedule from 'effect/Schedule';
 import { DiscoveryError, type HttpError, IdTokenError, TokenRequestError } from '../errors.ts';
 import type { ReceivedTokens } from '../machine/context.ts';
 import { isInvalidGrant } from '../machine/rules.ts';
@@ -34,9 +33,18 @@ import { Crypto } from '../ports/Crypto.ts';
 import { Http } from '../ports/Http.ts';
 import { ClientSettings } from './ClientSettings.ts';
 
-/** Idempotent GETs (discovery, JWKS, userinfo) are retried twice on transient failures, backing off. */
-export const retryTransient = <A, E>(effect: Effect.Effect<A, E>, isTransient: (error: E) => boolean) =>
-  Effect.retry(effect, { times: 2, while: isTransient, schedule: Schedule.exponential('150 millis', 4) });
+/** Idempotent GETs (discovery, JWKS, userinfo) are retried twice on transient failures, after 150 then 600 ms. */
+export const retryTransient = <A, E>(effect: Effect.Effect<A, E>, isTransient: (error: E) => boolean) => {
+  // Spelt out rather than `Effect.retry` with a `Schedule`: the same three attempts, without bundling
+  // the schedule and duration machinery into every edge app.
+  const attempt = (retriesLeft: number, delayMs: number): Effect.Effect<A, E> =>
+    Effect.catch(effect, (error) =>
+      retriesLeft > 0 && isTransient(error)
+        ? Effect.flatMap(Effect.sleep(delayMs), () => attempt(retriesLeft - 1, delayMs * 4))
+        : Effect.fail(error),
+    );
+  return attempt(2, 150);
+};
 
 const isUnavailable = (error: { reason: string }) =>
   error.reason === 'Unavailable' || error.reason === 'Network' || error.reason === 'Timeout';
