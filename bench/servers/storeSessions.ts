@@ -2,7 +2,8 @@
  * Store mode's bench hook: `GET /clone-sessions?cookie=…&count=N` on the control port copies the
  * session behind a signed-in cookie to N new session ids through core's own `StoreSessions` (the same
  * store, secrets and key prefix as the app's), as N sign-ins would leave them, and answers a few of the
- * new cookies (spread over the N) for the runner to check.
+ * new cookies (spread over the N) for the runner to check. With `distinct=1` each copy is a distinct
+ * plaintext (as distinct users' sessions are, so no per-session cache hits) and every cookie is answered.
  */
 import { StoreSessions } from '@logto-machine/core';
 import { sessionSecret, sessionStore } from './config.ts';
@@ -14,20 +15,23 @@ if (sessionStore) {
     const value = await sessions.open(query.get('cookie'), { secure: false }).get('session');
     if (value === null) throw new Error('the cookie has no session');
     const count = Number(query.get('count'));
+    const distinct = query.get('distinct') === '1';
+    if (distinct && !value.endsWith('}')) throw new Error('the session is not a JSON object');
     const samples: string[] = [];
+    const cookies: string[] = [];
     const every = Math.max(1, Math.floor(count / 20));
     for (let index = 0; index < count; index += 1) {
       const session = sessions.open(null, { secure: false });
-      await session.set('session', value);
-      if (index % every === 0 || index === count - 1) {
-        samples.push(
-          session
-            .setCookieHeaders()
-            .map((header) => header.split(';', 1)[0])
-            .join('; '),
-        );
-      }
+      // An extra member the reader ignores makes each copy a distinct string.
+      await session.set('session', distinct ? `${value.slice(0, -1)},"benchUser":${index}}` : value);
+      const cookie = () =>
+        session
+          .setCookieHeaders()
+          .map((header) => header.split(';', 1)[0])
+          .join('; ');
+      if (distinct) cookies.push(cookie());
+      else if (index % every === 0 || index === count - 1) samples.push(cookie());
     }
-    return { samples };
+    return distinct ? { cookies } : { samples };
   });
 }
