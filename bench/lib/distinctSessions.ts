@@ -1,25 +1,25 @@
 /**
  * Many users' sessions from one sign-in, for the rows and profiles that must miss every per-session
  * cache (the decrypt cache and the parsed-session memo hold 1,000 each): the signed-in session copied
- * `count` times as distinct plaintexts, as distinct users' sessions are.
+ * `count` times as distinct users' (`servers/distinctUser.ts`: `sub` `user_demo~<index>`).
  */
 import { CookieSessions } from '@logto-machine/core';
 import { sessionSecret } from '../servers/config.ts';
+import { asDistinctUser } from '../servers/distinctUser.ts';
 import type { ServerProcess } from './servers.ts';
 
 /** More sessions than any per-session cache of ours holds (1,000): every request misses them. */
 export const manySessions = 2000;
 
-/** Every cookie the session uses, re-sealed `count` times over distinct plaintexts (distinct users). */
+/** Every cookie the session uses, re-sealed `count` times as distinct users'. */
 export const distinctCookieSessions = async (cookie: string, count: number): Promise<string[]> => {
   const sessions = new CookieSessions({ secrets: [sessionSecret] });
   const plaintext = await sessions.open(cookie, { secure: false }).get('session');
-  if (!plaintext?.endsWith('}')) throw new Error('could not read the signed-in session back');
+  if (!plaintext) throw new Error('could not read the signed-in session back');
   const cookies: string[] = [];
   for (let index = 0; index < count; index += 1) {
     const session = sessions.open(null, { secure: false });
-    // An extra member the reader ignores: each session a distinct string, as distinct users' are.
-    await session.set('session', `${plaintext.slice(0, -1)},"benchUser":${index}}`);
+    await session.set('session', asDistinctUser(plaintext, index));
     cookies.push(
       session
         .setCookieHeaders()

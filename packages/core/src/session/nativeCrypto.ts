@@ -103,7 +103,7 @@ const decodeUtf8Fatal = (bytes: Uint8Array): string | null => {
     return null;
   }
 };
-const base64UrlPattern = /^[A-Za-z0-9_-]*={0,2}$/;
+const base64UrlAlphabet = 'ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_';
 
 const adapt = (crypto: NodeCryptoModule, { Buffer, isUtf8 }: NodeBufferModule): NativeCrypto => ({
   hkdfSha256: (secret, salt, info, length) =>
@@ -142,10 +142,23 @@ const adapt = (crypto: NodeCryptoModule, { Buffer, isUtf8 }: NodeBufferModule): 
   encodeBase64Url: (bytes) =>
     Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength).toString('base64url'),
   decodeBase64Url: (text) => {
-    // Buffer skips characters it does not know; the shared decoder refuses them, and so must this one.
-    if (!base64UrlPattern.test(text)) return null;
-    const unpadded = text.endsWith('=') ? text.replace(/=+$/, '') : text;
-    return unpadded.length % 4 === 1 ? null : Buffer.from(unpadded, 'base64url');
+    let length = text.length;
+    if (text.charCodeAt(length - 1) === 61 /* = */) length -= text.charCodeAt(length - 2) === 61 ? 2 : 1;
+    if (length % 4 === 1) return null;
+    const unpadded = length === text.length ? text : text.slice(0, length);
+    const bytes = Buffer.from(unpadded, 'base64url');
+    if (length === 0) return bytes;
+    // Buffer skips characters it does not know, stops at `=` and reads `+` and `/` too; the shared
+    // decoder refuses all of them. Spelt back, the bytes show any (a scan of the text costs more):
+    // every character but the last must come back as given; the last may carry unused bits, so it
+    // is only checked to be in the alphabet.
+    const spelt = Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength).toString('base64url');
+    const last = length - 1;
+    return spelt.length === length &&
+      base64UrlAlphabet.includes(unpadded[last]!) &&
+      spelt.slice(0, last) === unpadded.slice(0, last)
+      ? bytes
+      : null;
   },
   // A fatal `TextDecoder` takes a slow path in Node; checking first and then decoding does not.
   decodeUtf8:
