@@ -55,6 +55,13 @@ const groups: readonly Group[] = [
       },
       { label: '@logto-machine/hono (cookie)', server: 'honoLogto', signInPath: '/sign-in', ours: true },
       {
+        // Rotating the Cookie header costs the load generator and the server's parser even on a route
+        // that reads no cookie: the baseline of the rows below that rotate over many sessions.
+        label: `bare Hono, rotating the ${many} sessions' Cookie headers`,
+        server: 'honoBare',
+        cookieOf: `@logto-machine/hono (cookie, ${many} sessions)`,
+      },
+      {
         label: `@logto-machine/hono (cookie, ${many} sessions)`,
         server: 'honoLogto',
         signInPath: '/sign-in',

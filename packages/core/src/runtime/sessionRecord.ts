@@ -11,7 +11,6 @@ import { sessionMachine } from '../machine/sessionMachine.ts';
 import { decodeJsonSegment } from '../oidc/base64url.ts';
 import type { IdTokenClaims } from '../oidc/claims.ts';
 import type { SignInTransaction } from '../oidc/signIn.ts';
-import { nativeCrypto } from '../session/nativeCrypto.ts';
 
 /** The storage key of the session record. */
 export const sessionKey = 'session';
@@ -123,33 +122,14 @@ export const encodeSessionRecord = (state: StoredState, context: SessionContext)
     : JSON.stringify({ v: 1, state, tokens: context.tokens, failure: context.failure });
 
 /**
- * The claims of a compact JWS's payload; `null` unless it has three parts and a JSON object payload.
- * The header is not read: the token was verified when it was received, and this runs on requests.
+ * The ID token's claims, decoded once per record; `null` unless the token is a compact JWS with a JSON
+ * object payload. Only the payload is read: the token was verified when it was received, and this
+ * runs on requests.
  */
-const decodePayload = (jwt: string): IdTokenClaims | null => {
-  const start = jwt.indexOf('.') + 1;
-  const end = start === 0 ? -1 : jwt.indexOf('.', start);
-  if (end === -1 || jwt.indexOf('.', end + 1) !== -1) return null;
-  const segment = jwt.slice(start, end);
-  const native = nativeCrypto();
-  if (native === null) return decodeJsonSegment(segment) as IdTokenClaims | null;
-  // The runtime's own decoders skip the slow generic ones (a third of a request's CPU when the
-  // session is one the process has not seen yet).
-  const bytes = native.decodeBase64Url(segment);
-  const text = bytes === null ? null : native.decodeUtf8(bytes);
-  if (text === null) return null;
-  try {
-    const value: unknown = JSON.parse(text);
-    return isObject(value) ? (value as IdTokenClaims) : null;
-  } catch {
-    return null;
-  }
-};
-
-/** The ID token's claims (verified when the token was received), decoded once per record. */
 export const claimsOf = (record: SessionRecord): IdTokenClaims | null => {
   if (record.claims !== undefined) return record.claims;
-  record.claims = record.tokens ? decodePayload(record.tokens.idToken) : null;
+  const parts = record.tokens?.idToken.split('.');
+  record.claims = parts?.length === 3 ? (decodeJsonSegment(parts[1]!) as IdTokenClaims | null) : null;
   return record.claims;
 };
 
