@@ -3,6 +3,8 @@
  * /me on the server (default honoLogto; BENCH_SESSIONS=memory for store mode) and on its bare
  * framework (or `baseline`, e.g. koaFloor), with the same Cookie header, under `--cpu-prof`, and prints µs per request by module and, for our packages, by function
  * (inclusive). Profiles are kept in `.out/profiles` (open them in Chrome DevTools).
+ * BENCH_DISTINCT_SESSIONS=2000 rotates ours over that many distinct copies of the session, so every
+ * request misses the per-session caches (scenario 1's "2,000 sessions" rows); the bare server gets one.
  */
 import { buildServers, type ServerName, serverNames } from './lib/build.ts';
 import { profileServer } from './lib/profile.ts';
@@ -16,6 +18,7 @@ if (!serverNames.includes(target)) {
   throw new Error(`unknown server ${target}; one of ${serverNames.join(', ')}`);
 }
 const bare = (process.argv[4] ?? target.replace(/(Logto|OidcAuth)$/, 'Bare')) as ServerName;
+const distinct = Number(process.env.BENCH_DISTINCT_SESSIONS ?? 0) || undefined;
 const signInPath = { honoOidcAuth: '/me', expressLogto: '/logto/sign-in' }[target as string] ?? '/sign-in';
 
 await buildServers();
@@ -40,7 +43,7 @@ try {
       env,
       seconds,
       tag: name,
-      ...(path ? { signInPath: path } : cookie ? { cookie } : {}),
+      ...(path ? { signInPath: path, distinctSessions: distinct } : cookie ? { cookie } : {}),
     });
     cookie ??= summary.cookie;
     console.log(

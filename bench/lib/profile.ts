@@ -5,6 +5,7 @@
  */
 import { readdirSync, readFileSync, rmSync } from 'node:fs';
 import { type ServerName, serverBundle } from './build.ts';
+import { distinctSessions } from './distinctSessions.ts';
 import { runLoad } from './load.ts';
 import { outDir } from './paths.ts';
 import { type ServerProcess, startServer } from './servers.ts';
@@ -116,6 +117,8 @@ export interface ProfileOptions {
   readonly seconds: number;
   /** A name for the profile's directory. */
   readonly tag: string;
+  /** With `signInPath`: rotate over this many distinct copies of the session (every cache misses). */
+  readonly distinctSessions?: number;
 }
 
 /** Starts `name` under `--cpu-prof`, warms it up, loads GET /me for `seconds`, and summarizes. */
@@ -132,7 +135,21 @@ export const profileServer = async (name: ServerName, options: ProfileOptions): 
   try {
     const cookie = options.signInPath ? await signIn(server.url, options.signInPath) : options.cookie;
     cookieSent = cookie;
-    const load = { connections: 16, ...(cookie ? { cookies: [cookie] } : {}) };
+    const cookies =
+      cookie && options.signInPath && options.distinctSessions
+        ? await distinctSessions(
+            server,
+            cookie,
+            options.distinctSessions,
+            // The server inherits this process's environment (`BENCH_SESSIONS=memory … profile`).
+            (options.env.BENCH_SESSIONS ?? process.env.BENCH_SESSIONS ?? 'cookie') === 'cookie'
+              ? 'cookie'
+              : 'store',
+          )
+        : cookie
+          ? [cookie]
+          : undefined;
+    const load = { connections: 16, ...(cookies ? { cookies } : {}) };
     const warm = await runLoad(`${server.url}/me`, { ...load, seconds: Math.min(3, options.seconds) });
     const result = await runLoad(`${server.url}/me`, { ...load, seconds: options.seconds });
     if (warm.notOk + result.notOk > 0) throw new Error(`${name}: not every profiled request succeeded`);

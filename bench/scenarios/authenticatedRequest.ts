@@ -8,8 +8,8 @@
  * autocannon's 2xx count.
  */
 import { availableParallelism } from 'node:os';
-import { CookieSessions } from '@logto-machine/core';
 import { buildServers, buildSveltekit, type ServerName, serverBundle, sveltekitBuild } from '../lib/build.ts';
+import { distinctSessions, manySessions } from '../lib/distinctSessions.ts';
 import { runLoad } from '../lib/load.ts';
 import { outDir } from '../lib/paths.ts';
 import { type Check, check, type Scenario, type Settings, type Table } from '../lib/report.ts';
@@ -23,7 +23,7 @@ interface Contender {
   readonly server: ServerName;
   /** Where a browser starts signing in; none for the bare route. */
   readonly signInPath?: string;
-  /** Replay one session, or rotate over this many distinct sessions (our cookie sessions only). */
+  /** Replay one session, or rotate over this many distinct sessions (ours only). */
   readonly sessions?: number;
   readonly env?: Record<string, string>;
   /** Ours (profiled with --profile). */
@@ -40,8 +40,7 @@ interface Group {
   readonly todo?: readonly string[];
 }
 
-/** Decrypt-cache capacity of CookieSessions is 1,000: 2,000 sessions round-robin never hit it. */
-const manySessions = 2000;
+const many = manySessions.toLocaleString('en-US');
 
 const groups: readonly Group[] = [
   {
@@ -56,7 +55,14 @@ const groups: readonly Group[] = [
       },
       { label: '@logto-machine/hono (cookie)', server: 'honoLogto', signInPath: '/sign-in', ours: true },
       {
-        label: `@logto-machine/hono (cookie, ${manySessions.toLocaleString('en-US')} sessions)`,
+        // Rotating the Cookie header costs the load generator and the server's parser even on a route
+        // that reads no cookie: the baseline of the rows below that rotate over many sessions.
+        label: `bare Hono, rotating the ${many} sessions' Cookie headers`,
+        server: 'honoBare',
+        cookieOf: `@logto-machine/hono (cookie, ${many} sessions)`,
+      },
+      {
+        label: `@logto-machine/hono (cookie, ${many} sessions)`,
         server: 'honoLogto',
         signInPath: '/sign-in',
         sessions: manySessions,
@@ -66,6 +72,14 @@ const groups: readonly Group[] = [
         label: '@logto-machine/hono (store mode, unstorage memory)',
         server: 'honoLogto',
         signInPath: '/sign-in',
+        env: { BENCH_SESSIONS: 'memory' },
+        ours: true,
+      },
+      {
+        label: `@logto-machine/hono (store mode, unstorage memory, ${many} sessions)`,
+        server: 'honoLogto',
+        signInPath: '/sign-in',
+        sessions: manySessions,
         env: { BENCH_SESSIONS: 'memory' },
         ours: true,
       },
@@ -83,6 +97,13 @@ const groups: readonly Group[] = [
         cookieOf: '@logto-machine/koa (cookie)',
       },
       { label: '@logto-machine/koa (cookie)', server: 'koaLogto', signInPath: '/sign-in', ours: true },
+      {
+        label: `@logto-machine/koa (cookie, ${many} sessions)`,
+        server: 'koaLogto',
+        signInPath: '/sign-in',
+        sessions: manySessions,
+        ours: true,
+      },
       {
         label: '@logto-machine/koa (store mode, unstorage memory)',
         server: 'koaLogto',
@@ -115,6 +136,14 @@ const groups: readonly Group[] = [
         env: { BENCH_LOGTO: '1' },
         ours: true,
       },
+      {
+        label: `@logto-machine/sveltekit (cookie, ${many} sessions)`,
+        server: 'sveltekit',
+        signInPath: '/sign-in',
+        sessions: manySessions,
+        env: { BENCH_LOGTO: '1' },
+        ours: true,
+      },
     ],
   },
 ];
@@ -136,26 +165,6 @@ interface Run {
   p99Ms: number;
   cpuMicrosPerRequest: number;
 }
-
-/** Every cookie the session uses, re-sealed `count` times over distinct plaintexts (distinct users). */
-const distinctSessions = async (cookie: string, count: number): Promise<string[]> => {
-  const sessions = new CookieSessions({ secrets: [sessionSecret] });
-  const plaintext = await sessions.open(cookie, { secure: false }).get('session');
-  if (!plaintext?.endsWith('}')) throw new Error('could not read the signed-in session back');
-  const cookies: string[] = [];
-  for (let index = 0; index < count; index += 1) {
-    const session = sessions.open(null, { secure: false });
-    // An extra member the reader ignores: each session a distinct string, as distinct users' are.
-    await session.set('session', `${plaintext.slice(0, -1)},"benchUser":${index}}`);
-    cookies.push(
-      session
-        .setCookieHeaders()
-        .map((header) => header.split(';', 1)[0])
-        .join('; '),
-    );
-  }
-  return cookies;
-};
 
 const measureGroup = async (
   group: Group,
@@ -194,14 +203,18 @@ const measureGroup = async (
         const measured: Measured = { server, sessions: undefined, amount: 0 };
         own.push(measured);
         if (contender.signInPath) {
-          // A sign-in on each process (store-mode sessions live in one process's memory); the distinct
-          // cookie sessions open on any process with the secret, so they are sealed once.
+          // A sign-in on each process (store-mode sessions live in one process's memory).
           const cookie = await signIn(server.url, contender.signInPath);
-          if (contender.sessions) distinct ??= await distinctSessions(cookie, contender.sessions);
+          const store = contender.env?.BENCH_SESSIONS !== undefined;
+          // Store-mode sessions live in each process's memory: copied into each; cookies once.
+          if (contender.sessions && (store || distinct === undefined)) {
+            distinct = await distinctSessions(server, cookie, contender.sessions, store ? 'store' : 'cookie');
+          }
           const sessions = distinct ?? [cookie];
           for (const session of [sessions[0]!, sessions.at(-1)!]) {
             const { status, body } = await fetchWith(`${server.url}/me`, session);
-            if (status !== 200 || body !== 'user_demo') {
+            // Copies for many sessions are other users': `user_demo~<index>`.
+            if (status !== 200 || !(body === 'user_demo' || body.startsWith('user_demo~'))) {
               throw new Error(
                 `${contender.label}: a signed-in request answered ${status} ${body.slice(0, 200)}`,
               );
@@ -339,9 +352,14 @@ export const authenticatedRequest: Scenario = async (settings) => {
   try {
     // BENCH_GROUPS=Hono,Koa measures some frameworks only (for a quick look; RESULTS.md wants them all).
     const only = process.env.BENCH_GROUPS?.split(',');
+    // BENCH_ROWS='(cookie)|sessions)' keeps the bare route and the rows whose label contains one of these.
+    const rows = process.env.BENCH_ROWS?.split('|');
     for (const group of groups.filter(({ framework }) => !only || only.includes(framework))) {
       settings.log(`Scenario 1: ${group.framework}`);
-      tables.push(await measureGroup(group, String(provider.info.url), settings, checks));
+      const contenders = group.contenders.filter(
+        ({ label }, index) => !rows || index === 0 || rows.some((row) => label.includes(row)),
+      );
+      tables.push(await measureGroup({ ...group, contenders }, String(provider.info.url), settings, checks));
     }
   } finally {
     if (pinned) pinToCpus(process.pid, `0-${Math.max(1, availableParallelism() - 1)}`);
@@ -356,9 +374,10 @@ export const authenticatedRequest: Scenario = async (settings) => {
       'interleaved rounds of ~3 s, each on the next process of every contender, in an order rotated and ' +
       'reversed from round to round, the processes not being measured paused (SIGSTOP); medians over rounds; “× bare” is req/s over the bare route’s in the same round. CPU µs/req ' +
       'is process.cpuUsage() of the server process (all its threads) over the requests it served. ' +
-      'Sessions: one real sign-in each through the server, replayed; the “2,000 sessions” row re-seals that ' +
-      'session 2,000 times as distinct plaintexts and rotates over them, so every request misses the ' +
-      '1,000-entry decrypt cache and the parsed-session memo (a busy server with many users). ' +
+      'Sessions: one real sign-in each through the server, replayed; the “2,000 sessions” rows copy that ' +
+      'session 2,000 times as distinct users’ (their own `sub` and `sid`; re-sealed cookies, or new store entries) ' +
+      'and rotate over them, so every request misses the 1,000-entry decrypt cache and the parsed-session ' +
+      'memo (a busy server with many users). ' +
       'The bare route gets the same requests as ours, Cookie header included (a browser sends its cookies to ' +
       'every route of the app), so its ratio is what the adapter costs; the “no Cookie header sent” row shows ' +
       'what the ~1.7 KB header itself costs the server and the load generator. The “floor” row is the shape ' +

@@ -17,7 +17,8 @@ export interface Storage {
   /**
    * Optional fast path: the value `get(key)` would give, synchronously, when it is already at hand;
    * `undefined` when it is not (the client then calls `get`). Cookie sessions answer from their
-   * decrypt cache, so reading an unchanged session neither decrypts nor waits. Never guess: a value
+   * decrypt cache, or open the cookie at once where the runtime lends `node:crypto`, so reading a
+   * session does not wait there. Never guess: a value
    * returned here must be exactly what `get` would resolve to now.
    */
   peek?(key: string): string | null | undefined;

@@ -8,8 +8,8 @@
  */
 import type { AccessTokenEntry, SessionContext, SessionFailure, SessionTokens } from '../machine/context.ts';
 import { sessionMachine } from '../machine/sessionMachine.ts';
+import { decodeJsonSegment } from '../oidc/base64url.ts';
 import type { IdTokenClaims } from '../oidc/claims.ts';
-import { decodeJwt } from '../oidc/idToken.ts';
 import type { SignInTransaction } from '../oidc/signIn.ts';
 
 /** The storage key of the session record. */
@@ -121,11 +121,15 @@ export const encodeSessionRecord = (state: StoredState, context: SessionContext)
     ? null
     : JSON.stringify({ v: 1, state, tokens: context.tokens, failure: context.failure });
 
-/** The ID token's claims (verified when the token was received), decoded once per record. */
+/**
+ * The ID token's claims, decoded once per record; `null` unless the token is a compact JWS with a JSON
+ * object payload. Only the payload is read: the token was verified when it was received, and this
+ * runs on requests.
+ */
 export const claimsOf = (record: SessionRecord): IdTokenClaims | null => {
   if (record.claims !== undefined) return record.claims;
-  const decoded = record.tokens ? decodeJwt(record.tokens.idToken) : null;
-  record.claims = decoded && 'payload' in decoded ? (decoded.payload as IdTokenClaims) : null;
+  const parts = record.tokens?.idToken.split('.');
+  record.claims = parts?.length === 3 ? (decodeJsonSegment(parts[1]!) as IdTokenClaims | null) : null;
   return record.claims;
 };
 

@@ -33,8 +33,12 @@ export interface SessionSealer {
   seal(plaintext: string, name: string): Promise<string>;
   /** Decrypts a value bound to `name`; `null` when it is not authentic. */
   unseal(sealed: string, name: string): Promise<string | null>;
-  /** The plaintext of a value bound to `name` when it was decrypted (or sealed) before; else `undefined`. */
-  unsealed(sealed: string, name: string): string | undefined;
+  /**
+   * The plaintext of a value bound to `name` when it can be had without waiting — decrypted (or
+   * sealed) before, or opened synchronously where the runtime lends its crypto — `null` when it is
+   * not authentic; else `undefined` (then {@link SessionSealer.unseal}).
+   */
+  unsealed(sealed: string, name: string): string | null | undefined;
   /**
    * The cookies of a session over the chunk budget, written without cached access tokens (see
    * `cookieBudget.ts`), and reports it; the given cookies when nothing smaller fits better.

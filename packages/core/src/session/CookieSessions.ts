@@ -22,7 +22,7 @@ import { sealedLength, withFewerAccessTokens } from './cookieBudget.ts';
 import { serializeAttributes } from './cookieHeader.ts';
 import { DecryptCache } from './decryptCache.ts';
 import type { OpenSessionOptions, RequestSession, SessionsOfKind } from './Sessions.ts';
-import { deriveSealingKey, type SealingKey, seal, unseal } from './sealing.ts';
+import { deriveSealingKey, type SealingKey, seal, unseal, unsealNow } from './sealing.ts';
 import {
   type CookieSessionsConfig,
   type ResolvedSessionConfig,
@@ -65,6 +65,8 @@ export class CookieSessions implements SessionsOfKind<'cookie'> {
   /** The `Set-Cookie` attribute strings, without and with Secure, built once. */
   readonly #attributes: readonly [CookieAttributeStrings, CookieAttributeStrings];
   #keys: Promise<readonly SealingKey[]> | undefined;
+  /** The keys once derived, so a native-path open needs no wait. */
+  #keysAtHand: readonly SealingKey[] | undefined;
   #warned = false;
   readonly #sealer: SessionSealer;
   readonly #logger: Logger;
@@ -77,7 +79,7 @@ export class CookieSessions implements SessionsOfKind<'cookie'> {
       config: this.#config,
       seal: (plaintext, name) => this.#seal(plaintext, name),
       unseal: (sealed, name) => this.#unseal(sealed, name),
-      unsealed: (sealed, name) => this.#decrypted.get(sealed, name),
+      unsealed: (sealed, name) => this.#unsealNow(sealed, name),
       fitBudget: (value, name, attributes, cookies) => this.#fitBudget(value, name, attributes, cookies),
     };
     const attributesOf = (secure: boolean): CookieAttributeStrings => {
@@ -111,11 +113,16 @@ export class CookieSessions implements SessionsOfKind<'cookie'> {
   /** Every secret's key, derived once; a failed derivation is retried on the next call. */
   #derivedKeys(): Promise<readonly SealingKey[]> {
     if (this.#keys === undefined) {
-      const keys = Promise.all(this.#config.secrets.map(deriveSealingKey));
+      const keys = Promise.all(this.#config.secrets.map((secret) => deriveSealingKey(secret)));
       this.#keys = keys;
-      keys.catch(() => {
-        if (this.#keys === keys) this.#keys = undefined;
-      });
+      keys.then(
+        (derived) => {
+          this.#keysAtHand = derived;
+        },
+        () => {
+          if (this.#keys === keys) this.#keys = undefined;
+        },
+      );
     }
     return this.#keys;
   }
@@ -126,6 +133,22 @@ export class CookieSessions implements SessionsOfKind<'cookie'> {
     // The next request will bring this exact value back: it needs no decryption then.
     this.#decrypted.set(sealed, name, plaintext);
     return sealed;
+  }
+
+  /**
+   * The plaintext when it can be had without waiting: cached, or opened synchronously where the keys
+   * are derived and on the native path (`null` when not authentic); else `undefined`.
+   */
+  #unsealNow(sealed: string, name: string): string | null | undefined {
+    const cached = this.#decrypted.get(sealed, name);
+    if (cached !== undefined) return cached;
+    if (this.#keysAtHand === undefined) {
+      this.#derivedKeys();
+      return undefined;
+    }
+    const plaintext = unsealNow(this.#keysAtHand, sealed, name);
+    if (plaintext != null) this.#decrypted.set(sealed, name, plaintext);
+    return plaintext;
   }
 
   async #unseal(sealed: string, name: string): Promise<string | null> {

@@ -225,7 +225,7 @@ export class StoreSessions implements SessionsOfKind<'store'> {
   /** Every secret's signing key, derived once; a failed derivation is retried on the next call. */
   #derivedKeys(): Promise<readonly SigningKey[]> {
     if (this.#keys === undefined) {
-      const keys = Promise.all(this.#secrets.map(deriveSigningKey));
+      const keys = Promise.all(this.#secrets.map((secret) => deriveSigningKey(secret)));
       this.#keys = keys;
       keys.catch(() => {
         if (this.#keys === keys) this.#keys = undefined;

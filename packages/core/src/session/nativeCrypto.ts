@@ -54,13 +54,15 @@ interface NodeCryptoModule {
 
 /** The members of `node:buffer` used here. */
 interface NodeBufferModule {
+  /** Node ≥ 18.14; where it is missing, a fatal `TextDecoder` decodes instead. */
+  isUtf8?: (bytes: Uint8Array) => boolean;
   Buffer: {
     from(text: string, encoding: 'base64url'): Uint8Array;
     from(
       buffer: ArrayBufferLike,
       byteOffset: number,
       length: number,
-    ): { toString(encoding: 'base64url'): string };
+    ): { toString(encoding: 'base64url' | 'utf8'): string };
   };
 }
 
@@ -88,12 +90,22 @@ export interface NativeCrypto {
   encodeBase64Url(bytes: Uint8Array): string;
   /** Base64url to bytes, refusing exactly what `oidc/base64url.ts` refuses (`null`). */
   decodeBase64Url(text: string): Uint8Array | null;
+  /** UTF-8 bytes to text, refusing malformed UTF-8 (`null`) as a fatal `TextDecoder` does. */
+  decodeUtf8(bytes: Uint8Array): string | null;
 }
 
 const tagLength = 16;
-const base64UrlPattern = /^[A-Za-z0-9_-]*={0,2}$/;
+const fatalDecoder = new TextDecoder('utf-8', { fatal: true });
+const decodeUtf8Fatal = (bytes: Uint8Array): string | null => {
+  try {
+    return fatalDecoder.decode(bytes);
+  } catch {
+    return null;
+  }
+};
+const base64UrlAlphabet = 'ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_';
 
-const adapt = (crypto: NodeCryptoModule, { Buffer }: NodeBufferModule): NativeCrypto => ({
+const adapt = (crypto: NodeCryptoModule, { Buffer, isUtf8 }: NodeBufferModule): NativeCrypto => ({
   hkdfSha256: (secret, salt, info, length) =>
     new Uint8Array(crypto.hkdfSync('sha256', secret, salt, info, length)),
   encryptAesGcm: (key, iv, plaintext, additionalData) => {
@@ -130,11 +142,32 @@ const adapt = (crypto: NodeCryptoModule, { Buffer }: NodeBufferModule): NativeCr
   encodeBase64Url: (bytes) =>
     Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength).toString('base64url'),
   decodeBase64Url: (text) => {
-    // Buffer skips characters it does not know; the shared decoder refuses them, and so must this one.
-    if (!base64UrlPattern.test(text)) return null;
-    const unpadded = text.endsWith('=') ? text.replace(/=+$/, '') : text;
-    return unpadded.length % 4 === 1 ? null : Buffer.from(unpadded, 'base64url');
+    let length = text.length;
+    if (text.charCodeAt(length - 1) === 61 /* = */) length -= text.charCodeAt(length - 2) === 61 ? 2 : 1;
+    if (length % 4 === 1) return null;
+    const unpadded = length === text.length ? text : text.slice(0, length);
+    const bytes = Buffer.from(unpadded, 'base64url');
+    if (length === 0) return bytes;
+    // Buffer skips characters it does not know, stops at `=` and reads `+` and `/` too; the shared
+    // decoder refuses all of them. Spelt back, the bytes show any (a scan of the text costs more):
+    // every character but the last must come back as given; the last may carry unused bits, so it
+    // is only checked to be in the alphabet.
+    const spelt = Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength).toString('base64url');
+    const last = length - 1;
+    return spelt.length === length &&
+      base64UrlAlphabet.includes(unpadded[last]!) &&
+      spelt.slice(0, last) === unpadded.slice(0, last)
+      ? bytes
+      : null;
   },
+  // A fatal `TextDecoder` takes a slow path in Node; checking first and then decoding does not.
+  decodeUtf8:
+    typeof isUtf8 === 'function'
+      ? (bytes) =>
+          isUtf8(bytes)
+            ? Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength).toString('utf8')
+            : null
+      : decodeUtf8Fatal,
 });
 
 const encoder = new TextEncoder();
@@ -167,11 +200,18 @@ const passesSelfTest = (native: NativeCrypto): boolean => {
     native.encodeBase64Url(sealed) === known.sealed &&
     native.encodeBase64Url(native.hmacSha256(key, 'name=id')) === known.mac &&
     native.decryptAesGcm(key, iv, sealed, name) !== null &&
-    native.decryptAesGcm(key, iv, forged, name) === null
+    native.decryptAesGcm(key, iv, forged, name) === null &&
+    native.decodeUtf8(encoder.encode('Zoë')) === 'Zoë' &&
+    native.decodeUtf8(new Uint8Array([0x5a, 0xc3])) === null
   );
 };
 
-const detect = (): NativeCrypto | null => {
+/**
+ * Looks for the runtime's `node:crypto` afresh and checks it against known answers: the runtime's
+ * synchronous crypto, or `null` where there is none or it gives other bytes. {@link nativeCrypto} is
+ * the same, detected once.
+ */
+export const detectNativeCrypto = (): NativeCrypto | null => {
   const global = globalThis as {
     EdgeRuntime?: unknown;
     process?: { getBuiltinModule?: (id: string) => unknown };
@@ -193,22 +233,11 @@ const detect = (): NativeCrypto | null => {
 };
 
 let detected: NativeCrypto | null | undefined;
-let enabled = true;
 
 /** The runtime's synchronous crypto, or `null` where there is none (Web Crypto then). Detected once. */
 export const nativeCrypto = (): NativeCrypto | null => {
-  if (!enabled) return null;
-  if (detected === undefined) detected = detect();
+  if (detected === undefined) detected = detectNativeCrypto();
   return detected;
-};
-
-/**
- * For tests: `false` makes keys derived from now on use Web Crypto even where `node:crypto` exists;
- * `true` detects afresh. Keys already derived keep their path.
- */
-export const useNativeCrypto = (enable: boolean): void => {
-  enabled = enable;
-  detected = undefined;
 };
 
 /** What a {@link DerivedKey} holds: raw bytes for the native path, or a non-extractable `CryptoKey`. */
@@ -242,16 +271,17 @@ export class DerivedKey<Use extends string> {
 
 /**
  * Derives the 256-bit key for `use` from a session secret with HKDF-SHA256 (`salt`, `info`): raw
- * bytes on the native path, else a non-extractable Web Crypto key for `algorithm` and `usages`. Both
- * paths derive the same bytes.
+ * bytes on the native path (`native`, by default the runtime's), else — `native` null — a
+ * non-extractable Web Crypto key for `algorithm` and `usages`. Both paths derive the same bytes, and
+ * every operation with the key takes the path it was derived on.
  */
 export const deriveKey = async <Use extends string>(
   use: Use,
   secret: string,
   hkdf: { readonly salt: Uint8Array<ArrayBuffer>; readonly info: Uint8Array<ArrayBuffer> },
   web: { readonly algorithm: AesKeyGenParams | HmacKeyGenParams; readonly usages: KeyUsage[] },
+  native: NativeCrypto | null = nativeCrypto(),
 ): Promise<DerivedKey<Use>> => {
-  const native = nativeCrypto();
   if (native !== null) {
     return new DerivedKey(use, {
       native,

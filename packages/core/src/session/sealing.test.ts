@@ -1,15 +1,13 @@
-import { afterEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
+import { bothCryptoPaths, cryptoPaths, deriveOn } from '../../test/cryptoPaths.ts';
 import { decodeBase64Url, encodeBase64Url } from '../oidc/base64url.ts';
-import { bothCryptoPaths, cryptoPaths, deriveOn } from './cryptoPaths.testing.ts';
-import { nativeCrypto, useNativeCrypto } from './nativeCrypto.ts';
+import { nativeCrypto } from './nativeCrypto.ts';
 import { deriveSealingKey, type SealingKey, seal, unseal } from './sealing.ts';
 
 const secret = 'sealing-test-secret-0123456789abcdef';
 const otherSecret = 'another-sealing-secret-0123456789abcd';
 const name = 'logto_session';
 const plaintext = '{"v":1,"state":"authenticated","name":"Zoë 👩🏽‍💻"}';
-
-afterEach(() => useNativeCrypto(true));
 
 const keyOn = (native: boolean, from = secret): Promise<SealingKey> =>
   deriveOn(deriveSealingKey, native, from);

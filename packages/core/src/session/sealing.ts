@@ -11,7 +11,7 @@
  * @module
  */
 import { decodeBase64Url, encodeBase64Url } from '../oidc/base64url.ts';
-import { DerivedKey, deriveKey, nativeCrypto } from './nativeCrypto.ts';
+import { DerivedKey, deriveKey, type NativeCrypto, nativeCrypto } from './nativeCrypto.ts';
 
 const version = 'v1.';
 const ivLength = 12;
@@ -26,13 +26,21 @@ const subtle = () => globalThis.crypto.subtle;
 /** An AES-256-GCM key for {@link seal} and {@link unseal}, from {@link deriveSealingKey}; opaque. */
 export type SealingKey = DerivedKey<'aes-256-gcm'>;
 
-/** Derives the AES-256-GCM key for one secret (HKDF-SHA256, fixed salt and info). */
-export const deriveSealingKey = (secret: string): Promise<SealingKey> =>
+/**
+ * Derives the AES-256-GCM key for one secret (HKDF-SHA256, fixed salt and info). `native` chooses the
+ * path every operation with the key takes: the runtime's `node:crypto` where it lends one (the
+ * default), or Web Crypto when `null`. Both seal and open the same bytes.
+ */
+export const deriveSealingKey = (
+  secret: string,
+  native: NativeCrypto | null = nativeCrypto(),
+): Promise<SealingKey> =>
   deriveKey(
     'aes-256-gcm',
     secret,
     { salt, info },
     { algorithm: { name: 'AES-GCM', length: 256 }, usages: ['encrypt', 'decrypt'] },
+    native,
   );
 
 /** Encrypts `plaintext` under `key`, bound to `name`; returns the `v1.` string. */
@@ -56,6 +64,43 @@ export const seal = async (key: SealingKey, plaintext: string, name: string): Pr
   return version + (material.native?.encodeBase64Url(sealed) ?? encodeBase64Url(sealed));
 };
 
+/** The IV and ciphertext ‖ tag of a `v1.` string; `null` when it is not one. */
+const parse = (sealed: string, native: NativeCrypto | null) => {
+  if (!sealed.startsWith(version)) return null;
+  const body = sealed.slice(version.length);
+  // Both decoders refuse the same strings and give the same bytes; the shared one allocates a fresh
+  // (non-shared) buffer, as Web Crypto wants.
+  const bytes = (
+    native === null ? decodeBase64Url(body) : native.decodeBase64Url(body)
+  ) as Uint8Array<ArrayBuffer> | null;
+  if (bytes === null || bytes.length < ivLength + tagLength) return null;
+  return { iv: bytes.subarray(0, ivLength), data: bytes.subarray(ivLength) };
+};
+
+/**
+ * {@link unseal} without waiting, where every key is on the native path: the plaintext, or `null`
+ * for anything malformed, tampered with, bound to another name or under no known key. `undefined`
+ * when a key is on Web Crypto, which cannot answer synchronously: {@link unseal} then.
+ */
+export const unsealNow = (
+  keys: readonly SealingKey[],
+  sealed: string,
+  name: string,
+): string | null | undefined => {
+  let parsed: ReturnType<typeof parse> | undefined;
+  let additionalData: Uint8Array | undefined;
+  for (const key of keys) {
+    const material = DerivedKey.materialOf(key);
+    if (material.native === null) return undefined;
+    parsed ??= parse(sealed, material.native);
+    if (parsed === null) return null;
+    additionalData ??= encoder.encode(name);
+    const plaintext = material.native.decryptAesGcm(material.bytes, parsed.iv, parsed.data, additionalData);
+    if (plaintext !== null) return material.native.decodeUtf8(plaintext);
+  }
+  return null;
+};
+
 /**
  * Decrypts a `v1.` string bound to `name`, trying each key in order (secret rotation).
  * Anything malformed, tampered with, bound to another name or under no known key is `null`.
@@ -65,25 +110,22 @@ export const unseal = async (
   sealed: string,
   name: string,
 ): Promise<string | null> => {
-  if (!sealed.startsWith(version)) return null;
-  const body = sealed.slice(version.length);
-  const native = nativeCrypto();
-  // Both decoders refuse the same strings and give the same bytes; the shared one allocates a fresh
-  // (non-shared) buffer, as Web Crypto wants.
-  const bytes = (
-    native === null ? decodeBase64Url(body) : native.decodeBase64Url(body)
-  ) as Uint8Array<ArrayBuffer> | null;
-  if (bytes === null || bytes.length < ivLength + tagLength) return null;
-  const iv = bytes.subarray(0, ivLength);
-  const data = bytes.subarray(ivLength);
+  const now = unsealNow(keys, sealed, name);
+  if (now !== undefined) return now;
+  const parsed = parse(sealed, null);
+  if (parsed === null) return null;
   const additionalData = encoder.encode(name);
   for (const key of keys) {
     const material = DerivedKey.materialOf(key);
     try {
       const plaintext =
         material.native === null
-          ? await subtle().decrypt({ name: 'AES-GCM', iv, additionalData }, material.web, data)
-          : material.native.decryptAesGcm(material.bytes, iv, data, additionalData);
+          ? await subtle().decrypt(
+              { name: 'AES-GCM', iv: parsed.iv, additionalData },
+              material.web,
+              parsed.data,
+            )
+          : material.native.decryptAesGcm(material.bytes, parsed.iv, parsed.data, additionalData);
       if (plaintext !== null) return decoder.decode(plaintext);
     } catch {
       // Not this key (or not authentic): try the next secret.

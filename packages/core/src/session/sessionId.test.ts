@@ -1,6 +1,5 @@
-import { afterEach, describe, expect, it } from 'vitest';
-import { bothCryptoPaths, cryptoPaths, deriveOn } from './cryptoPaths.testing.ts';
-import { useNativeCrypto } from './nativeCrypto.ts';
+import { describe, expect, it } from 'vitest';
+import { bothCryptoPaths, cryptoPaths, deriveOn } from '../../test/cryptoPaths.ts';
 import {
   deriveSigningKey,
   newSessionId,
@@ -12,8 +11,6 @@ import {
 const secret = 'session-id-test-secret-0123456789abcdef';
 const otherSecret = 'another-session-id-secret-0123456789ab';
 const cookieName = 'logto_session';
-
-afterEach(() => useNativeCrypto(true));
 
 const keyOn = (native: boolean, from = secret): Promise<SigningKey> =>
   deriveOn(deriveSigningKey, native, from);

@@ -9,7 +9,7 @@
  * @module
  */
 import { decodeBase64Url, encodeBase64Url } from '../oidc/base64url.ts';
-import { DerivedKey, deriveKey } from './nativeCrypto.ts';
+import { DerivedKey, deriveKey, type NativeCrypto, nativeCrypto } from './nativeCrypto.ts';
 
 const encoder = new TextEncoder();
 const subtle = () => globalThis.crypto.subtle;
@@ -31,13 +31,21 @@ export interface VerifiedSessionId {
   readonly keyIndex: number;
 }
 
-/** Derives the HMAC-SHA256 key for one secret (HKDF-SHA256; distinct from the cookie sealing key). */
-export const deriveSigningKey = (secret: string): Promise<SigningKey> =>
+/**
+ * Derives the HMAC-SHA256 key for one secret (HKDF-SHA256; distinct from the cookie sealing key).
+ * `native` chooses the path every MAC under the key takes: the runtime's `node:crypto` where it lends
+ * one (the default), or Web Crypto when `null`. Both give the same MACs.
+ */
+export const deriveSigningKey = (
+  secret: string,
+  native: NativeCrypto | null = nativeCrypto(),
+): Promise<SigningKey> =>
   deriveKey(
     'hmac-sha256',
     secret,
     { salt, info },
     { algorithm: { name: 'HMAC', hash: 'SHA-256', length: 256 }, usages: ['sign'] },
+    native,
   );
 
 const mac = async (key: SigningKey, cookieName: string, id: string): Promise<Uint8Array> => {
