@@ -9,6 +9,8 @@ export const errorAdvice: Readonly<Record<string, string>> = {
   'ConfigError.InvalidEndpoint':
     'Set `endpoint` to your Logto endpoint, e.g. `https://tenant.logto.app` (https; plain http only on loopback), without `/oidc`, a query or a fragment.',
   'ConfigError.InvalidAppId': 'Set `appId` to the application ID shown in the Logto console.',
+  'ConfigError.MissingAppSecret':
+    'Server adapters (`LogtoServer`) need `appSecret`: create a "Traditional web" application in the Logto console and pass its App secret (from an environment variable). The app fails at start-up, not at the first callback.',
   'ConfigError.InvalidScope':
     'Pass `scopes` as an array of scope names without spaces, e.g. `[UserInfoScope.Email]`.',
   'ConfigError.InvalidResource':

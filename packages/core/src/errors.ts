@@ -12,6 +12,7 @@ export class ConfigError extends Data.TaggedError('ConfigError')<{
   readonly reason:
     | 'InvalidEndpoint'
     | 'InvalidAppId'
+    | 'MissingAppSecret'
     | 'InvalidScope'
     | 'InvalidResource'
     | 'InvalidRedirectUri'

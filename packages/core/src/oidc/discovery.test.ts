@@ -78,6 +78,19 @@ describe('processDiscoveryResponse', () => {
     });
   });
 
+  it('names the URL it tried, for a failure and for an outage', async () => {
+    const url = 'https://tenant.example/oidc/.well-known/openid-configuration';
+    expect((await failure(new Response('nope', { status: 404 }))).message).toContain(url);
+    expect((await failure(new Response('down', { status: 503 }))).message).toContain(url);
+  });
+
+  it('says so when config.endpoint wrongly ends in /oidc (the SDK adds it)', async () => {
+    const error = await failure(new Response('nope', { status: 404 }), 'https://tenant.example/oidc/oidc');
+    expect(error.message).toContain('https://tenant.example/oidc/oidc/.well-known/openid-configuration');
+    expect(error.message).toContain('config.endpoint ends in "/oidc"');
+    expect(error.message).toContain('"https://tenant.example"');
+  });
+
   it('rejects a body that is not JSON as InvalidResponse', async () => {
     expect((await failure(new Response('<html>', { status: 200 }))).reason).toBe('InvalidResponse');
   });

@@ -26,6 +26,12 @@ export const discoveryRequest = (issuer: string): Request =>
 
 const invalid = (message: string) => new DiscoveryError({ reason: 'InvalidResponse', message });
 
+/** What to check in `config.endpoint` when discovery finds no Logto there. */
+const endpointAdvice = (issuer: string): string =>
+  issuer.endsWith('/oidc/oidc')
+    ? `config.endpoint ends in "/oidc", which the SDK adds itself: set it to ${JSON.stringify(issuer.slice(0, -'/oidc/oidc'.length))}.`
+    : 'check that config.endpoint is your Logto endpoint (e.g. "https://tenant.logto.app", without "/oidc").';
+
 const endpointField = (
   document: JsonObject,
   field: string,
@@ -50,18 +56,19 @@ export const processDiscoveryResponse = (
   expectedIssuer: string,
 ): Effect.Effect<ProviderMetadata, DiscoveryError> =>
   Effect.gen(function* () {
+    const url = discoveryUrl(expectedIssuer);
     if (response.status >= 500) {
       return yield* new DiscoveryError({
         reason: 'Unavailable',
         status: response.status,
-        message: `The provider's discovery endpoint answered ${response.status}; try again later.`,
+        message: `The provider's discovery endpoint ${url} answered ${response.status}; try again later.`,
       });
     }
     if (response.status !== 200) {
       return yield* new DiscoveryError({
         reason: 'InvalidResponse',
         status: response.status,
-        message: `The discovery endpoint answered ${response.status}; check that config.endpoint is your Logto endpoint.`,
+        message: `The discovery endpoint ${url} answered ${response.status}; ${endpointAdvice(expectedIssuer)}`,
       });
     }
     const document = yield* readJsonObject(response).pipe(

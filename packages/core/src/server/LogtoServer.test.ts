@@ -118,3 +118,21 @@ describe('the logger option', () => {
     consoleWarn.mockRestore();
   });
 });
+
+describe('LogtoServer construction', () => {
+  const base = {
+    endpoint: 'https://tenant.example',
+    appId: 'app-1',
+    session: { secrets: ['a-session-secret-of-at-least-32-characters'] },
+  };
+
+  it.each([
+    ['missing', {}],
+    ['empty', { appSecret: '' }],
+    ['undefined (an unset environment variable)', { appSecret: undefined }],
+  ])('refuses a config whose appSecret is %s, at start-up, saying where to find it', (_, secret) => {
+    const construct = () => new LogtoServer({ ...base, ...secret } as LogtoServerConfig);
+    expect(construct).toThrow(expect.objectContaining({ _tag: 'ConfigError', reason: 'MissingAppSecret' }));
+    expect(construct).toThrow(/Traditional web.*App secret/);
+  });
+});

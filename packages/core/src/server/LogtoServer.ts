@@ -43,6 +43,16 @@ export class LogtoServer implements ServerSettings {
   readonly #clientOptions: Omit<LogtoClientOptions, 'storage'>;
 
   constructor(config: LogtoServerConfig) {
+    const appSecret = typeof config === 'object' && config !== null ? config.appSecret : null;
+    if (appSecret === undefined || appSecret === '') {
+      // Without a secret the app would sign in as a public client and fail only at the callback
+      // (`invalid_client`); a server app is Logto's "Traditional web" app, which always has one.
+      throw new ConfigError({
+        reason: 'MissingAppSecret',
+        message:
+          'config.appSecret is missing: a server app signs in as a "Traditional web" application; copy its App secret from the Logto console (keep it in an environment variable).',
+      });
+    }
     const normalized = normalizeConfig(config);
     if (normalized instanceof ConfigError) throw normalized;
     if (config.baseUrl !== undefined && !URL.canParse(config.baseUrl)) {
