@@ -5,6 +5,7 @@
  * to compare). Prints the medians of 12 rounds and their ratio; ratios only, this machine is noisy.
  */
 import { fileURLToPath } from 'node:url';
+import { config, raw } from './lib/hotPathSession.ts';
 
 const other = process.argv[2];
 if (!other) throw new Error('usage: npx tsx abHotPath.ts <other checkout>');
@@ -13,35 +14,6 @@ type Core = typeof import('@logto-machine/core');
 const load = (root: string): Promise<Core> => import(`${root}/packages/core/src/index.ts`);
 const [before, after] = await Promise.all([load(other), load(here)]);
 
-const base64Url = (value: object) => Buffer.from(JSON.stringify(value)).toString('base64url');
-const now = Date.now();
-const claims = {
-  iss: 'https://tenant.logto.app/oidc',
-  sub: 'u1',
-  aud: 'app',
-  exp: Math.floor(now / 1000) + 3600,
-};
-const idToken = `${base64Url({ alg: 'ES384' })}.${base64Url(claims)}.${'s'.repeat(128)}`;
-const raw = JSON.stringify({
-  v: 1,
-  state: 'authenticated',
-  failure: null,
-  tokens: {
-    idToken,
-    idTokenExpiresAt: now + 3_600_000,
-    refreshToken: 'r'.repeat(43),
-    accessTokens: {
-      '#': { token: 'o'.repeat(43), scope: '', expiresAt: now + 3_600_000 },
-      'https://api.example.com#': { token: 'a'.repeat(600), scope: 'read', expiresAt: now + 3_600_000 },
-    },
-  },
-});
-const config = {
-  endpoint: 'https://tenant.logto.app',
-  appId: 'app',
-  appSecret: 'secret',
-  resources: ['https://api.example.com'],
-};
 const requestOn = async (core: Core) => {
   const storage = new core.MemoryStorage();
   await storage.set('session', raw);

@@ -6,47 +6,8 @@
 import { CookieSessions, LogtoClient, MemoryStorage, sessionMachine } from '@logto-machine/core';
 import { bench, describe } from 'vitest';
 import { createActor } from 'xstate';
+import { config, context, raw } from './lib/hotPathSession.ts';
 
-const base64Url = (value: object) => Buffer.from(JSON.stringify(value)).toString('base64url');
-const now = Date.now();
-const idToken = `${base64Url({ alg: 'ES384', kid: 'k1' })}.${base64Url({
-  iss: 'https://tenant.logto.app/oidc',
-  sub: 'user_1234567890',
-  aud: 'app',
-  exp: Math.floor(now / 1000) + 3600,
-  iat: Math.floor(now / 1000),
-  name: 'Ada Lovelace',
-  picture: null,
-  email: 'ada@example.com',
-  roles: ['admin'],
-  organizations: ['org_1', 'org_2'],
-  created_at: now,
-  updated_at: now,
-})}.${'s'.repeat(128)}`;
-const context = {
-  transactions: {},
-  failure: null,
-  tokens: {
-    idToken,
-    idTokenExpiresAt: now + 3_600_000,
-    refreshToken: 'r'.repeat(43),
-    accessTokens: {
-      '#': { token: 'o'.repeat(43), scope: '', expiresAt: now + 3_600_000 },
-      'https://api.example.com#': {
-        token: `${'a'.repeat(600)}`,
-        scope: 'read write',
-        expiresAt: now + 3_600_000,
-      },
-    },
-  },
-};
-const raw = JSON.stringify({ v: 1, state: 'authenticated', tokens: context.tokens, failure: null });
-const config = {
-  endpoint: 'https://tenant.logto.app',
-  appId: 'app',
-  appSecret: 'secret',
-  resources: ['https://api.example.com'],
-};
 const storage = new MemoryStorage();
 await storage.set('session', raw);
 const persisted = sessionMachine.getPersistedSnapshot(

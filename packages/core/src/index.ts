@@ -37,7 +37,6 @@ export {
   isSessionLive,
   isSessionOver,
   mayAdopt,
-  mustRefresh,
   selectAccessToken,
 } from './machine/rules.ts';
 export type {

@@ -11,7 +11,7 @@ export { clockContract } from './contracts/clockContract.ts';
 export { cryptoContract } from './contracts/cryptoContract.ts';
 export { type HttpContractOptions, httpContract } from './contracts/httpContract.ts';
 export { lockContract } from './contracts/lockContract.ts';
-export { storageContract } from './contracts/storageContract.ts';
+export { storageContract, storageContractValues } from './contracts/storageContract.ts';
 export { storeSessionsContract } from './contracts/storeSessionsContract.ts';
 export { CookieBrowser } from './fixtures/CookieBrowser.ts';
 export { applySetCookies, nextCookieHeader } from './fixtures/cookieJar.ts';

@@ -38,14 +38,6 @@ export const selectAccessToken = (
 /** Whether the session can get new tokens without the user: it holds a refresh token. */
 export const canRefresh = (tokens: SessionTokens | null): boolean => tokens?.refreshToken !== undefined;
 
-/** Whether a token for `key` must be fetched with the refresh token: none is fresh, and one can be had. */
-export const mustRefresh = (
-  tokens: SessionTokens | null,
-  key: string,
-  now: number,
-  skewMs: number,
-): boolean => canRefresh(tokens) && selectAccessToken(tokens, key, now, skewMs) === null;
-
 /** A session with no refresh token whose ID token has expired can never be renewed: it is over. */
 export const isSessionOver = (tokens: SessionTokens | null, now: number): boolean =>
   tokens !== null && tokens.refreshToken === undefined && tokens.idTokenExpiresAt <= now;

@@ -18,6 +18,7 @@ import {
 } from './context.ts';
 import type { SessionEmitted, SessionEvent } from './events.ts';
 import {
+  canRefresh,
   coversRequest,
   isInvalidGrant,
   isSessionOver,
@@ -99,7 +100,7 @@ export const sessionMachine = setup({
       event.transaction.expiresAt > event.now,
     hasTokens: ({ context }) => context.tokens !== null,
     hasTransactions: ({ context }) => Object.keys(context.transactions).length > 0,
-    hasRefreshToken: ({ context }) => context.tokens?.refreshToken !== undefined,
+    hasRefreshToken: ({ context }) => canRefresh(context.tokens),
     isSessionOver: ({ context, event }) =>
       event.type === 'clock.tick' && isSessionOver(context.tokens, event.now),
     holdsFreshToken: ({ context, event }) =>

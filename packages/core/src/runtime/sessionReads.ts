@@ -7,7 +7,7 @@
  */
 import { NotAuthenticated, SessionExpired } from '../errors.ts';
 import type { SessionFailure } from '../machine/context.ts';
-import { isSessionOver, selectAccessToken, sessionEnded } from '../machine/rules.ts';
+import { isSessionLive, selectAccessToken, sessionEnded } from '../machine/rules.ts';
 import type { IdTokenClaims } from '../oidc/claims.ts';
 import { claimsOf, type SessionRecord } from './sessionRecord.ts';
 
@@ -16,7 +16,7 @@ import { claimsOf, type SessionRecord } from './sessionRecord.ts';
  * token expired) and the machine must record that first (`clock.tick`).
  */
 export const signedInAt = (record: SessionRecord, now: number): boolean | undefined =>
-  record.tokens === null ? false : isSessionOver(record.tokens, now) ? undefined : true;
+  record.tokens === null ? false : isSessionLive(record.tokens, now) ? true : undefined;
 
 /** The signed-in user's ID-token claims at `now`: `null` when signed out, `undefined` as in {@link signedInAt}. */
 export const claimsAt = (record: SessionRecord, now: number): IdTokenClaims | null | undefined => {

@@ -7,6 +7,15 @@ import type { StorageShape } from '@logto-machine/core';
 import * as Effect from 'effect/Effect';
 import { describe, expect, it } from 'vitest';
 
+/** The values every storage must keep to the character, by what they test (an implementation's own tests may reuse them). */
+export const storageContractValues: readonly (readonly [label: string, value: string])[] = [
+  ['an empty string', ''],
+  ['the string "null"', 'null'],
+  ['JSON', '{"tokens":{"idToken":"a.b.c"},"n":1}'],
+  ['non-ASCII text', 'Grüße, 世界 🔐'],
+  ['a large value', 'x'.repeat(64 * 1024)],
+];
+
 /**
  * The storage contract: a key–value store of strings where a missing key reads as `null`.
  *
@@ -55,13 +64,7 @@ export const storageContract = (name: string, make: () => StorageShape): void =>
       expect([await run(storage.get('a')), await run(storage.get('b'))]).toEqual([null, '2']);
     });
 
-    it.each([
-      ['an empty string', ''],
-      ['the string "null"', 'null'],
-      ['JSON', '{"tokens":{"idToken":"a.b.c"},"n":1}'],
-      ['non-ASCII text', 'Grüße, 世界 🔐'],
-      ['a large value', 'x'.repeat(64 * 1024)],
-    ])('keeps %s exactly', async (_, value) => {
+    it.each(storageContractValues)('keeps %s exactly', async (_, value) => {
       const storage = make();
       await run(storage.set('session', value));
       expect(await run(storage.get('session'))).toBe(value);
