@@ -90,16 +90,27 @@ export const decodeBase64Url = (input: string): Uint8Array | null => {
 
 const textDecoder = new TextDecoder('utf-8', { fatal: true });
 
-/** Decodes a base64url segment holding a JSON object; `null` when it is not one. */
-export const decodeJsonSegment = (segment: string): Record<string, unknown> | null => {
-  const bytes = decodeBase64Url(segment);
-  if (!bytes) return null;
+/** The JSON object `text` holds; `null` when it holds something else or is not JSON. */
+export const parseJsonObject = (text: string): Record<string, unknown> | null => {
   try {
-    const value: unknown = JSON.parse(textDecoder.decode(bytes));
+    const value: unknown = JSON.parse(text);
     return typeof value === 'object' && value !== null && !Array.isArray(value)
       ? (value as Record<string, unknown>)
       : null;
   } catch {
     return null;
   }
+};
+
+/** Decodes a base64url segment holding a JSON object; `null` when it is not one. */
+export const decodeJsonSegment = (segment: string): Record<string, unknown> | null => {
+  const bytes = decodeBase64Url(segment);
+  if (!bytes) return null;
+  let text: string;
+  try {
+    text = textDecoder.decode(bytes);
+  } catch {
+    return null;
+  }
+  return parseJsonObject(text);
 };
