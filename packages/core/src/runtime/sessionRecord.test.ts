@@ -11,23 +11,33 @@ const stored = (index: number) =>
   });
 
 describe('readSessionRecord', () => {
-  it('parses a stored string once: equal strings, even fresh copies, give the same record', () => {
+  it('keeps a record from its second read on: equal strings, even fresh copies, then give the same record', () => {
     const first = readSessionRecord(stored(1));
     expect(first?.state).toBe('expired');
-    expect(readSessionRecord(`${stored(1)} `.trimEnd())).toBe(first);
+    // The first sight is parsed and let go (a session that never comes back costs nothing to keep).
+    const second = readSessionRecord(`${stored(1)} `.trimEnd());
+    expect(second).not.toBe(first);
+    expect(second).toEqual(first);
+    expect(readSessionRecord(`${stored(1)} `.trimEnd())).toBe(second);
     expect(readSessionRecord(null)).toBe(signedOutRecord);
     expect(readSessionRecord('{broken')).toBeNull();
   });
 
   it('keeps a record read in every generation while 5,000 others pass through, and forgets those read once long ago', () => {
+    readSessionRecord(stored(-1));
+    readSessionRecord(stored(-2));
+    // Both seen twice: kept.
     const hot = readSessionRecord(stored(-1));
     const cold = readSessionRecord(stored(-2));
+    expect(readSessionRecord(stored(-2))).toBe(cold);
     for (let index = 0; index < 5000; index++) {
+      // Each read twice, so kept: the memo turns over.
+      readSessionRecord(stored(index));
       readSessionRecord(stored(index));
       if (index % 100 === 0) expect(readSessionRecord(stored(-1))).toBe(hot);
     }
     expect(readSessionRecord(stored(-1))).toBe(hot);
-    // Read once long ago: parsed again (a new object), so the memo did not keep everything.
+    // Read long ago: parsed again (a new object), so the memo did not keep everything.
     expect(readSessionRecord(stored(-2))).not.toBe(cold);
   });
 });

@@ -11,6 +11,7 @@ import { sessionMachine } from '../machine/sessionMachine.ts';
 import { decodeJsonSegment, parseJsonObject } from '../oidc/base64url.ts';
 import type { IdTokenClaims } from '../oidc/claims.ts';
 import type { SignInTransaction } from '../oidc/signIn.ts';
+import { Doorkeeper, fingerprintOf } from '../session/Doorkeeper.ts';
 import { nativeCrypto } from '../session/nativeCrypto.ts';
 
 /** The storage key of the session record. */
@@ -95,10 +96,13 @@ export const decodeSessionRecord = (raw: string): SessionRecord | null => {
  * Parsed records by stored string, at most {@link memoCapacity}: two generations, so a hit costs one
  * lookup and reorders nothing (a record read at least once per generation stays; see
  * `session/decryptCache.ts`). Sized like the cookie decrypt cache, whose plaintexts are these strings.
+ * A record is kept on its string's second sight within that window (`session/Doorkeeper.ts`): a
+ * session that does not come back while the memo could hold it is parsed and let go.
  */
 const memoCapacity = 1000;
 let memo = new Map<string, SessionRecord | null>();
 let previousMemo = new Map<string, SessionRecord | null>();
+const memoDoorkeeper = new Doorkeeper(memoCapacity);
 
 /** {@link decodeSessionRecord}, memoised by the stored string. */
 export const readSessionRecord = (raw: string | null): SessionRecord | null => {
@@ -106,8 +110,10 @@ export const readSessionRecord = (raw: string | null): SessionRecord | null => {
   let record = memo.get(raw);
   if (record !== undefined) return record;
   record = previousMemo.get(raw);
-  if (record === undefined) record = decodeSessionRecord(raw);
-  else previousMemo.delete(raw);
+  if (record === undefined) {
+    record = decodeSessionRecord(raw);
+    if (!memoDoorkeeper.admits(fingerprintOf(raw))) return record;
+  } else previousMemo.delete(raw);
   if (memo.size >= memoCapacity / 2) {
     previousMemo = memo;
     memo = new Map();

@@ -369,16 +369,18 @@ describe('CookieSessions decrypt cache', () => {
       : vi.spyOn(native, 'decryptAesGcm');
   };
 
-  it('decrypts an unchanged cookie once, then serves the same string without decrypting', async () => {
+  it('caches an unchanged cookie from its second read on, then serves the same string without decrypting', async () => {
     const { cookie } = await request(sessions(), '', (s) => s.set('session', sized(3000)));
     const decrypt = spyOnDecrypt();
     const reader = sessions();
-    const first = await read(reader, cookie);
-    expect(decrypt).toHaveBeenCalledTimes(1);
+    expect(await read(reader, cookie)).toBe(sized(3000));
+    // A first sight is not kept (most sessions of a busy server would be evicted before coming back).
     const second = await read(reader, cookie);
-    expect(second).toBe(first);
-    expect(second).toBe(sized(3000));
-    expect(decrypt).toHaveBeenCalledTimes(1);
+    expect(decrypt).toHaveBeenCalledTimes(2);
+    const third = await read(reader, cookie);
+    expect(third).toBe(second);
+    expect(third).toBe(sized(3000));
+    expect(decrypt).toHaveBeenCalledTimes(2);
   });
 
   it('does not decrypt what the same instance just wrote', async () => {

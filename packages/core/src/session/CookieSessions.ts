@@ -147,7 +147,7 @@ export class CookieSessions implements SessionsOfKind<'cookie'> {
       return undefined;
     }
     const plaintext = unsealNow(this.#keysAtHand, sealed, name);
-    if (plaintext != null) this.#decrypted.set(sealed, name, plaintext);
+    if (plaintext != null) this.#decrypted.offer(sealed, name, plaintext);
     return plaintext;
   }
 
@@ -155,7 +155,7 @@ export class CookieSessions implements SessionsOfKind<'cookie'> {
     const cached = this.#decrypted.get(sealed, name);
     if (cached !== undefined) return cached;
     const plaintext = await unseal(await this.#derivedKeys(), sealed, name);
-    if (plaintext !== null) this.#decrypted.set(sealed, name, plaintext);
+    if (plaintext !== null) this.#decrypted.offer(sealed, name, plaintext);
     return plaintext;
   }
 

@@ -34,3 +34,24 @@ describe('DecryptCache', () => {
     expect(cache.get(sealed(19), 'n')).toBe('p19');
   });
 });
+
+describe('DecryptCache.offer', () => {
+  const sealed = (i: number) => `v1.${'x'.repeat(40)}${String(i).padStart(24, '0')}`;
+
+  it('caches a value read on its second sight within the window, not on its first', () => {
+    const cache = new DecryptCache(10);
+    cache.offer(sealed(1), 'n', 'p1');
+    expect(cache.get(sealed(1), 'n')).toBeUndefined();
+    cache.offer(sealed(1), 'n', 'p1');
+    expect(cache.get(sealed(1), 'n')).toBe('p1');
+  });
+
+  it('never caches values that come back less often than the cache turns over', () => {
+    const cache = new DecryptCache(10);
+    // 100 values in rotation against a window of 10: none is seen twice within it.
+    for (let round = 0; round < 5; round++) {
+      for (let i = 0; i < 100; i++) cache.offer(sealed(i), 'n', `p${i}`);
+    }
+    expect(cache.size).toBeLessThanOrEqual(3);
+  });
+});

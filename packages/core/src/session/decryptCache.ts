@@ -9,10 +9,13 @@
  * Recency is kept by two generations instead of an LRU list: entries are added to the current one;
  * when it is full it becomes the previous one and the older entries are dropped; a hit in the previous
  * generation moves the entry back into the current one. So an entry read at least once per generation
- * stays, and at most `capacity` entries are held.
+ * stays, and at most `capacity` entries are held. A value only read, not written here, is cached on
+ * its second sight within that window ({@link DecryptCache.offer}, `Doorkeeper.ts`).
  *
  * @module
  */
+
+import { Doorkeeper, fingerprintOf } from './Doorkeeper.ts';
 
 /** The characters of a sealed value used as its key: base64url of its last 18 bytes, the 16-byte GCM tag included. */
 const keyLength = 24;
@@ -28,9 +31,11 @@ export class DecryptCache {
   readonly #generationSize: number;
   #current = new Map<string, Entry>();
   #previous = new Map<string, Entry>();
+  readonly #doorkeeper: Doorkeeper;
 
   constructor(capacity: number) {
     this.#generationSize = Math.max(1, Math.floor(capacity / 2));
+    this.#doorkeeper = new Doorkeeper(capacity);
   }
 
   /** The plaintext `sealed` was authenticated with under `name`; `undefined` when not cached. */
@@ -52,6 +57,18 @@ export class DecryptCache {
     const key = sealed.slice(-keyLength);
     this.#previous.delete(key);
     this.#add(key, { name, sealed, plaintext });
+  }
+
+  /**
+   * {@link set} for a value a request brought and that was just authenticated: cached only when it was
+   * offered before within the cache's window (its first sight is only noted), so values that do not
+   * come back while the cache could hold them cost nothing to keep.
+   */
+  offer(sealed: string, name: string, plaintext: string): void {
+    // The end of a sealed value holds its GCM tag: as random as a fingerprint gets, and short.
+    if (this.#doorkeeper.admits(fingerprintOf(sealed, sealed.length - keyLength))) {
+      this.set(sealed, name, plaintext);
+    }
   }
 
   /** How many entries are held. */
