@@ -44,6 +44,7 @@ const guide: DefaultTheme.SidebarItem[] = [
       { text: 'Hono', link: '/guide/hono' },
       { text: 'Koa', link: '/guide/koa' },
       { text: 'SvelteKit', link: '/guide/sveltekit' },
+      { text: 'Bun, Deno, Workers, React Router, Astro', link: '/guide/web-standard' },
       { text: 'Custom runtimes', link: '/guide/custom-runtimes' },
       { text: 'Debugging with the inspector', link: '/guide/debugging' },
       { text: 'Migrating from the official SDKs', link: '/guide/migrating' },

@@ -156,6 +156,7 @@ const pages = {
   sveltekit: '/guide/sveltekit.html',
   'state-chart': '/concepts/state-chart.html',
   'custom-runtimes': '/guide/custom-runtimes.html',
+  'web-standard': '/guide/web-standard.html',
   errors: '/reference/errors.html',
   api: '/api/',
 } as const;
