@@ -17,7 +17,14 @@ const groupTitles: Record<string, string> = {
 const apiSidebar = (): DefaultTheme.SidebarItem[] => {
   const scope = join(docsDir, 'api/@logto-machine');
   if (!existsSync(scope)) return [];
-  return readdirSync(scope).map((name) => ({
+  // Packages, and the subpath exports documented as modules of their own (`core/web`).
+  const modules = readdirSync(scope).flatMap((name) => [
+    name,
+    ...readdirSync(join(scope, name))
+      .filter((entry) => !(entry in groupTitles) && existsSync(join(scope, name, entry, 'index.md')))
+      .map((entry) => `${name}/${entry}`),
+  ]);
+  return modules.map((name) => ({
     text: `@logto-machine/${name}`,
     link: `/api/@logto-machine/${name}/`,
     collapsed: name !== 'core',

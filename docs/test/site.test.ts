@@ -141,6 +141,7 @@ describe('the built site', () => {
       'api/@logto-machine/hono/functions/logto.html',
       'api/@logto-machine/koa/functions/logto.html',
       'api/@logto-machine/sveltekit/functions/handleLogto.html',
+      'api/@logto-machine/core/web/functions/withLogto.html',
       'api/@logto-machine/redis/functions/makeRedisLock.html',
     ]) {
       expect(fileFor(outDir, `/${path}`), path).toBeDefined();
