@@ -2,7 +2,7 @@ import { createStorage } from 'unstorage';
 import { describe, expect, it, vi } from 'vitest';
 import { ConfigError } from './errors.ts';
 import type { LogtoServerConfig } from './server/serverConfig.ts';
-import { handleLogto, type LogtoContext, withLogto } from './web.ts';
+import { handleLogto, isApiRequest, type LogtoContext, withLogto } from './web.ts';
 
 const endpoint = 'https://web-entry.example';
 const issuer = `${endpoint}/oidc`;
@@ -71,6 +71,16 @@ describe('handleLogto', () => {
 
   it('throws a ConfigError when built with a bad config', () => {
     expect(() => handleLogto({ ...config, session: { secrets: ['short'] } })).toThrow(ConfigError);
+  });
+});
+
+describe('isApiRequest, the default API rule', () => {
+  it('counts /api paths and JSON-only Accept headers as API calls, navigations as pages', () => {
+    expect(isApiRequest(get('/api/data?x=1'))).toBe(true);
+    expect(isApiRequest(get('/me', { accept: 'application/json' }))).toBe(true);
+    expect(isApiRequest(get('/apiary'))).toBe(false);
+    expect(isApiRequest(get('/me', { accept: 'text/html,application/json;q=0.9' }))).toBe(false);
+    expect(isApiRequest(get('/me', { accept: '*/*' }))).toBe(false);
   });
 });
 
