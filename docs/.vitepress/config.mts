@@ -17,7 +17,14 @@ const groupTitles: Record<string, string> = {
 const apiSidebar = (): DefaultTheme.SidebarItem[] => {
   const scope = join(docsDir, 'api/@logto-machine');
   if (!existsSync(scope)) return [];
-  return readdirSync(scope).map((name) => ({
+  // Packages, and the subpath exports documented as modules of their own (`core/web`).
+  const modules = readdirSync(scope).flatMap((name) => [
+    name,
+    ...readdirSync(join(scope, name))
+      .filter((entry) => !(entry in groupTitles) && existsSync(join(scope, name, entry, 'index.md')))
+      .map((entry) => `${name}/${entry}`),
+  ]);
+  return modules.map((name) => ({
     text: `@logto-machine/${name}`,
     link: `/api/@logto-machine/${name}/`,
     collapsed: name !== 'core',
@@ -44,6 +51,7 @@ const guide: DefaultTheme.SidebarItem[] = [
       { text: 'Hono', link: '/guide/hono' },
       { text: 'Koa', link: '/guide/koa' },
       { text: 'SvelteKit', link: '/guide/sveltekit' },
+      { text: 'Bun, Deno, Workers, React Router, Astro', link: '/guide/web-standard' },
       { text: 'Custom runtimes', link: '/guide/custom-runtimes' },
       { text: 'Debugging with the inspector', link: '/guide/debugging' },
       { text: 'Migrating from the official SDKs', link: '/guide/migrating' },

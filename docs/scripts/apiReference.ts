@@ -13,6 +13,9 @@ import { docsDir, generated, repoRoot } from './paths.ts';
 /** The packages documented, by folder under `packages/`. */
 export const apiPackages = ['core', 'hono', 'koa', 'sveltekit', 'redis'] as const;
 
+/** Subpath exports documented as modules of their own: `@logto-machine/core/web`, by file under `packages/`. */
+const subpathEntries: Readonly<Record<string, string>> = { web: 'core/src/web.ts' };
+
 /**
  * TSDoc links to helpers a package uses but does not export. TypeDoc cannot resolve them; each points
  * at the page that explains the concept instead. Only the names listed here are forgiven.
@@ -27,7 +30,10 @@ const packageName = (folder: string): string =>
 /** Runs TypeDoc; throws with TypeDoc's messages on any error or warning. */
 export const generateApiReference = async (): Promise<void> => {
   const options = {
-    entryPoints: apiPackages.map((folder) => join(repoRoot, 'packages', folder, 'src/index.ts')),
+    entryPoints: [
+      ...apiPackages.map((folder) => join(repoRoot, 'packages', folder, 'src/index.ts')),
+      ...Object.values(subpathEntries).map((path) => join(repoRoot, 'packages', path)),
+    ],
     tsconfig: join(docsDir, 'tsconfig.typedoc.json'),
     plugin: ['typedoc-plugin-markdown'],
     out: join(docsDir, generated.api),
@@ -51,11 +57,15 @@ export const generateApiReference = async (): Promise<void> => {
     typeDeclarationFormat: 'table',
   } as Partial<TypeDocOptions>;
   const app = await Application.bootstrapWithPlugins(options);
-  // Name each module after its package (`core/src` → `@logto-machine/core`).
+  // Name each module after its package (`core/src` → `@logto-machine/core`), or its subpath export.
   app.converter.on(Converter.EVENT_RESOLVE_BEGIN, (context) => {
     for (const module of context.project.children ?? []) {
       const folder = module.name.split('/')[0] ?? '';
-      if ((apiPackages as readonly string[]).includes(folder)) module.name = packageName(folder);
+      const subpath = Object.entries(subpathEntries).find(
+        ([, path]) => module.name === path.replace(/\.ts$/, ''),
+      );
+      if (subpath) module.name = `${packageName(folder)}/${subpath[0]}`;
+      else if ((apiPackages as readonly string[]).includes(folder)) module.name = packageName(folder);
     }
   });
   app.converter.addUnknownSymbolResolver((reference) => {

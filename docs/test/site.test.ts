@@ -141,6 +141,7 @@ describe('the built site', () => {
       'api/@logto-machine/hono/functions/logto.html',
       'api/@logto-machine/koa/functions/logto.html',
       'api/@logto-machine/sveltekit/functions/handleLogto.html',
+      'api/@logto-machine/core/web/functions/withLogto.html',
       'api/@logto-machine/redis/functions/makeRedisLock.html',
     ]) {
       expect(fileFor(outDir, `/${path}`), path).toBeDefined();
@@ -156,6 +157,7 @@ const pages = {
   sveltekit: '/guide/sveltekit.html',
   'state-chart': '/concepts/state-chart.html',
   'custom-runtimes': '/guide/custom-runtimes.html',
+  'web-standard': '/guide/web-standard.html',
   errors: '/reference/errors.html',
   api: '/api/',
 } as const;

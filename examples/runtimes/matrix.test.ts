@@ -1,7 +1,9 @@
 /**
  * The runtime matrix: the Hono example, bundled once as a Web-standard worker (`build.ts`), serves the
  * same flow — sign-in → callback → claims → resource token → sign-out — against the dev provider on
- * Node, Bun, Deno and workerd, each runtime a separate process driven over HTTP like a browser.
+ * Node, Bun, Deno and workerd; and so does the plain app on `@logto-machine/core/web` (`src/web/`), as
+ * its own `Bun.serve` and `Deno.serve` server and as a Workers `fetch` module. Each is a separate
+ * process, driven over HTTP like a browser.
  */
 import { randomBytes } from 'node:crypto';
 import { type DevProvider, startDevProvider } from '@logto-machine/dev-provider';
@@ -17,21 +19,31 @@ import {
 } from '@logto-machine/dev-provider/testing';
 import { freePort, type RunningProcess } from '@logto-machine/example-contract';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { bundleWorker } from './build.ts';
-import { launches, type RuntimeName, startServer } from './runtimes.ts';
+import { bundleApps } from './build.ts';
+import { type Launch, launches, type RuntimeName, startServer, webLaunches } from './runtimes.ts';
 
 const resource = 'https://api.example.com';
 const user = { username: 'demo', password: 'demo-password' };
 const runtimes: RuntimeName[] = ['node', 'bun', 'deno', 'workerd'];
+/**
+ * Each matrix entry: its name and how it is launched. They run concurrently (vitest's default of 5 at
+ * a time), workerd's first: Miniflare takes seconds to listen, the others' flows fit in that wait.
+ */
+const entries: [name: string, launch: () => Launch][] = [
+  ...runtimes.map((runtime) => [runtime, launches[runtime]] as [string, () => Launch]),
+  ...Object.entries(webLaunches).map(
+    ([name, launch]) => [`plain app on ${name}`, launch] as [string, () => Launch],
+  ),
+].sort(([a], [b]) => Number(b.includes('workerd')) - Number(a.includes('workerd')));
 
-describe('the Hono example signs in and out on every runtime', () => {
+describe('the Hono example and the plain Web app sign in and out on every runtime', () => {
   let provider: DevProvider;
   const servers = new Set<RunningProcess>();
   const timings: string[] = [];
 
   beforeAll(async () => {
     const started = performance.now();
-    [provider] = await Promise.all([startDevProvider({ rotateRefreshTokens: 'always' }), bundleWorker()]);
+    [provider] = await Promise.all([startDevProvider({ rotateRefreshTokens: 'always' }), bundleApps()]);
     timings.push(`provider + bundle ${Math.round(performance.now() - started)} ms`);
   });
 
@@ -83,9 +95,9 @@ describe('the Hono example signs in and out on every runtime', () => {
     expect(provider.stats.reusedRefreshTokens()).toEqual([]);
   };
 
-  for (const runtime of runtimes) {
-    it(runtime, async () => {
-      const launch = launches[runtime]();
+  for (const [runtime, launchOf] of entries) {
+    it.concurrent(runtime, async () => {
+      const launch = launchOf();
       const port = await freePort();
       const baseUrl = `http://127.0.0.1:${port}`;
       const started = performance.now();

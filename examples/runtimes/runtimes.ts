@@ -14,7 +14,10 @@ import { type RunningProcess, startProcess } from '@logto-machine/example-contra
 
 export type RuntimeName = 'node' | 'bun' | 'deno' | 'workerd';
 
-/** A command that serves `dist/worker.js` on `127.0.0.1:$PORT`. */
+/** The plain app on `@logto-machine/core/web` (`src/web/`), served by each runtime's own server API. */
+export type WebAppName = 'bun (Bun.serve)' | 'deno (Deno.serve)' | 'workerd (fetch)';
+
+/** A command that serves an app of the matrix on `127.0.0.1:$PORT`. */
 export interface Launch {
   readonly command: string;
   readonly args: readonly string[];
@@ -24,6 +27,9 @@ export interface Launch {
 
 const here = fileURLToPath(new URL('.', import.meta.url));
 const launcher = (name: RuntimeName) => join(here, 'launchers', `${name}.js`);
+const bundle = (name: string) => join(here, 'dist', `${name}.js`);
+/** Deno with network and environment only: no file system, no `--allow-sys`, no subprocesses, no FFI. */
+const denoRun = ['run', '--allow-net', '--allow-env', '--no-prompt', '--no-config'];
 const require = createRequire(import.meta.url);
 
 /**
@@ -116,19 +122,35 @@ export const workerdBinary = (): string =>
     return [binary];
   });
 
-/** How each runtime serves the bundle; resolving the binary throws if it cannot run here. */
+/** How each runtime serves the Hono example's bundle; resolving the binary throws if it cannot run here. */
 export const launches: Record<RuntimeName, () => Launch> = {
   node: () => ({ command: process.execPath, args: [launcher('node')] }),
   bun: () => ({ command: bunBinary(), args: [launcher('bun')] }),
   deno: () => ({
     command: denoBinary(),
-    // Network and environment only: no file system, no `--allow-sys`, no subprocesses, no FFI.
-    args: ['run', '--allow-net', '--allow-env', '--no-prompt', '--no-config', launcher('deno')],
+    args: [...denoRun, launcher('deno')],
     env: { DENO_NO_UPDATE_CHECK: '1' },
   }),
   workerd: () => {
     workerdBinary();
     return { command: process.execPath, args: [launcher('workerd')] };
+  },
+};
+
+/**
+ * How each runtime serves the plain app's bundle: Bun and Deno run it as it is (it calls `Bun.serve`,
+ * `Deno.serve` itself), workerd as a module worker.
+ */
+export const webLaunches: Record<WebAppName, () => Launch> = {
+  'bun (Bun.serve)': () => ({ command: bunBinary(), args: [bundle('web-bun')] }),
+  'deno (Deno.serve)': () => ({
+    command: denoBinary(),
+    args: [...denoRun, bundle('web-deno')],
+    env: { DENO_NO_UPDATE_CHECK: '1' },
+  }),
+  'workerd (fetch)': () => {
+    workerdBinary();
+    return { command: process.execPath, args: [launcher('workerd'), bundle('web-workers')] };
   },
 };
 

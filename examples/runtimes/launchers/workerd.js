@@ -1,8 +1,10 @@
 /**
- * Cloudflare's workerd, through Miniflare: `node launchers/workerd.js`, with PORT and the worker's
- * bindings in the environment. Runs the bundle (`dist/worker.js`, from `build.ts`) as a module worker
- * with the bindings as text bindings, and without `nodejs_compat`, so Node built-ins are unavailable.
+ * Cloudflare's workerd, through Miniflare: `node launchers/workerd.js [bundle]`, with PORT and the
+ * worker's bindings in the environment. Runs the bundle (default `dist/worker.js`, from `build.ts`;
+ * `dist/web-workers.js` for the plain app) as a module worker with the bindings as text bindings, and
+ * without `nodejs_compat`, so Node built-ins are unavailable.
  */
+import { resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { Miniflare } from 'miniflare';
 
@@ -18,7 +20,9 @@ const bindingNames = [
 
 const miniflare = new Miniflare({
   modules: true,
-  scriptPath: fileURLToPath(new URL('../dist/worker.js', import.meta.url)),
+  scriptPath: process.argv[2]
+    ? resolve(process.argv[2])
+    : fileURLToPath(new URL('../dist/worker.js', import.meta.url)),
   bindings: Object.fromEntries(
     bindingNames.filter((name) => process.env[name] !== undefined).map((name) => [name, process.env[name]]),
   ),
