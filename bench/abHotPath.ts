@@ -11,8 +11,8 @@
  * getIdTokenClaims (scenario 1's "2,000 sessions" row without the HTTP around it).
  */
 import { fileURLToPath } from 'node:url';
-import { asDistinctUser } from './servers/distinctUser.ts';
 import { config, raw } from './lib/hotPathSession.ts';
+import { asDistinctUser } from './servers/distinctUser.ts';
 
 const other = process.argv[2];
 if (!other) throw new Error('usage: npx tsx abHotPath.ts <other checkout>');
@@ -55,7 +55,11 @@ const cookieRequestOn = async (core: Core) => {
   });
   let next = 0;
   return async () => {
-    const request = server.open({ url: 'http://127.0.0.1:3000/me', method: 'GET', cookie: cookies[next++ % distinct] });
+    const request = server.open({
+      url: 'http://127.0.0.1:3000/me',
+      method: 'GET',
+      cookie: cookies[next++ % distinct],
+    });
     if (!(await request.client.isAuthenticated())) throw new Error('signed out');
     await request.client.getIdTokenClaims();
     request.setCookieHeaders();
