@@ -11,7 +11,7 @@ import { Application, Converter, type TypeDocOptions } from 'typedoc';
 import { docsDir, generated, repoRoot } from './paths.ts';
 
 /** The packages documented, by folder under `packages/`. */
-export const apiPackages = ['core', 'hono', 'koa', 'sveltekit', 'redis'] as const;
+export const apiPackages = ['core', 'hono', 'koa', 'express', 'sveltekit', 'redis'] as const;
 
 /**
  * TSDoc links to helpers a package uses but does not export. TypeDoc cannot resolve them; each points

@@ -140,6 +140,7 @@ describe('the built site', () => {
       'api/@logto-machine/core/variables/sessionMachine.html',
       'api/@logto-machine/hono/functions/logto.html',
       'api/@logto-machine/koa/functions/logto.html',
+      'api/@logto-machine/express/functions/logto.html',
       'api/@logto-machine/sveltekit/functions/handleLogto.html',
       'api/@logto-machine/redis/functions/makeRedisLock.html',
     ]) {
@@ -153,6 +154,8 @@ const pages = {
   'getting-started': '/guide/getting-started.html',
   hono: '/guide/hono.html',
   koa: '/guide/koa.html',
+  express: '/guide/express.html',
+  'migrating-express': '/guide/migrating-express.html',
   sveltekit: '/guide/sveltekit.html',
   'state-chart': '/concepts/state-chart.html',
   'custom-runtimes': '/guide/custom-runtimes.html',
