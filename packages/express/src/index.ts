@@ -162,11 +162,14 @@ export const logto = (config: LogtoServerConfig, options: LogtoMiddlewareOptions
       return;
     }
     if (!logtoRequest.isAuthRoute) return handOver(request, response, next, logtoRequest);
-    // `route()` never rejects (failures are answers); `next` takes what a bug in sending would throw.
-    logtoRequest.route().then((answer) => {
-      if (answer === null) handOver(request, response, next, logtoRequest);
-      else send(response, answer, answer.setCookie);
-    }, next);
+    // `route()` never rejects (failures are answers); `next` takes what sending would throw.
+    logtoRequest
+      .route()
+      .then((answer) => {
+        if (answer === null) handOver(request, response, next, logtoRequest);
+        else send(response, answer, answer.setCookie);
+      })
+      .catch(next);
   };
 };
 
@@ -187,7 +190,10 @@ export const requireAuth = (options: RequireAuthOptions = {}): RequestHandler =>
     if (!logtoRequest)
       return next(new Error('requireAuth() needs the logto() middleware mounted before it.'));
     // Its cookies are appended by the logto middleware, when the headers go out.
-    logtoRequest.requireAuth(options).then((denied) => (denied ? send(response, denied) : next()), next);
+    logtoRequest
+      .requireAuth(options)
+      .then((denied) => (denied ? send(response, denied) : next()))
+      .catch(next);
   };
 };
 
