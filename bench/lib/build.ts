@@ -6,7 +6,7 @@
 import { spawnSync } from 'node:child_process';
 import { mkdirSync } from 'node:fs';
 import { build, type Plugin } from 'esbuild';
-import { benchDir, outDir } from './paths.ts';
+import { benchDir, outDir, repoRoot } from './paths.ts';
 
 /** The measured servers (files in servers/). */
 export const serverNames = [
@@ -19,6 +19,8 @@ export const serverNames = [
   'koaLogto',
   'expressBare',
   'expressLogto',
+  'expressMachine',
+  'expressExample',
   'sveltekit',
 ] as const;
 export type ServerName = (typeof serverNames)[number];
@@ -28,14 +30,18 @@ export const serverBundle = (name: ServerName): string => `${outDir}/servers/${n
 /** The adapter-node build of the SvelteKit app. */
 export const sveltekitBuild = `${outDir}/sveltekit`;
 
-/** Bare imports from bench's own files stay external, except our workspace packages (TypeScript sources). */
+/**
+ * Bare imports from bench's own files, and from the example apps a server runs, stay external (loaded
+ * from bench/node_modules, the same framework for every row), except our workspace packages
+ * (TypeScript sources).
+ */
 const externals: Plugin = {
   name: 'bench-externals',
   setup(build) {
     build.onResolve({ filter: /^[^./]/ }, (args) => {
       if (args.path.startsWith('@logto-machine/')) return undefined;
-      const fromBench = args.importer.startsWith(benchDir) && !args.importer.includes('/node_modules/');
-      return fromBench ? { external: true } : undefined;
+      const ours = [benchDir, `${repoRoot}examples/`].some((dir) => args.importer.startsWith(dir));
+      return ours && !args.importer.includes('/node_modules/') ? { external: true } : undefined;
     });
   },
 };

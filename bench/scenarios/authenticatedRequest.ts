@@ -28,6 +28,8 @@ interface Contender {
   readonly env?: Record<string, string>;
   /** Ours (profiled with --profile). */
   readonly ours?: boolean;
+  /** The path measured; default `/me`, answering the signed-in user's `sub`. Other paths must answer 200. */
+  readonly path?: string;
   /** Sends the session cookie of the contender with this label (a floor server: same request bytes). */
   readonly cookieOf?: string;
 }
@@ -116,7 +118,20 @@ const groups: readonly Group[] = [
   {
     framework: 'Express',
     contenders: [
-      { label: 'bare Express', server: 'expressBare', cookieOf: '@logto/express (express-session)' },
+      { label: 'bare Express', server: 'expressBare', cookieOf: '@logto-machine/express (cookie)' },
+      {
+        label: '@logto-machine/express (cookie)',
+        server: 'expressMachine',
+        signInPath: '/sign-in',
+        ours: true,
+      },
+      {
+        label: 'examples/express, GET /protected (cookie)',
+        server: 'expressExample',
+        signInPath: '/sign-in',
+        path: '/protected',
+        ours: true,
+      },
       { label: '@logto/express (express-session)', server: 'expressLogto', signInPath: '/logto/sign-in' },
     ],
   },
@@ -212,9 +227,10 @@ const measureGroup = async (
           }
           const sessions = distinct ?? [cookie];
           for (const session of [sessions[0]!, sessions.at(-1)!]) {
-            const { status, body } = await fetchWith(`${server.url}/me`, session);
+            const { status, body } = await fetchWith(`${server.url}${contender.path ?? '/me'}`, session);
             // Copies for many sessions are other users': `user_demo~<index>`.
-            if (status !== 200 || !(body === 'user_demo' || body.startsWith('user_demo~'))) {
+            const signedIn = contender.path ? true : body === 'user_demo' || body.startsWith('user_demo~');
+            if (status !== 200 || !signedIn) {
               throw new Error(
                 `${contender.label}: a signed-in request answered ${status} ${body.slice(0, 200)}`,
               );
@@ -244,7 +260,7 @@ const measureGroup = async (
       for (const measured of own) {
         const { server, sessions } = measured;
         server.resume();
-        const warm = await runLoad(`${server.url}/me`, {
+        const warm = await runLoad(`${server.url}${group.contenders[index]!.path ?? '/me'}`, {
           seconds: warmupSeconds,
           connections,
           ...(sessions ? { cookies: sessions } : {}),
@@ -269,7 +285,7 @@ const measureGroup = async (
         server.resume();
         await sleep(100);
         const before = await server.stats();
-        const result = await runLoad(`${server.url}/me`, {
+        const result = await runLoad(`${server.url}${contender.path ?? '/me'}`, {
           amount,
           connections,
           ...(sessions ? { cookies: sessions } : {}),

@@ -50,11 +50,13 @@ const guide: DefaultTheme.SidebarItem[] = [
       { text: 'Getting started', link: '/guide/getting-started' },
       { text: 'Hono', link: '/guide/hono' },
       { text: 'Koa', link: '/guide/koa' },
+      { text: 'Express', link: '/guide/express' },
       { text: 'SvelteKit', link: '/guide/sveltekit' },
       { text: 'Bun, Deno, Workers, React Router, Astro', link: '/guide/web-standard' },
       { text: 'Custom runtimes', link: '/guide/custom-runtimes' },
       { text: 'Debugging with the inspector', link: '/guide/debugging' },
       { text: 'Migrating from the official SDKs', link: '/guide/migrating' },
+      { text: 'Migrating from @logto/express', link: '/guide/migrating-express' },
     ],
   },
   {
@@ -82,7 +84,7 @@ const guide: DefaultTheme.SidebarItem[] = [
 export default defineConfig({
   title: 'logto-machine',
   description:
-    'Sign users in with Logto (OpenID Connect) from Hono, Koa, SvelteKit and any Web-standard runtime.',
+    'Sign users in with Logto (OpenID Connect) from Hono, Koa, Express, SvelteKit and any Web-standard runtime.',
   lang: 'en',
   head: [['link', { rel: 'icon', type: 'image/svg+xml', href: '/favicon.svg' }]],
   // The repository's README.md of this folder is not a page; generated partials are included by pages.

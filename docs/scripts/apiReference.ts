@@ -11,7 +11,7 @@ import { Application, Converter, type TypeDocOptions } from 'typedoc';
 import { docsDir, generated, repoRoot } from './paths.ts';
 
 /** The packages documented, by folder under `packages/`. */
-export const apiPackages = ['core', 'hono', 'koa', 'sveltekit', 'redis'] as const;
+export const apiPackages = ['core', 'hono', 'koa', 'express', 'sveltekit', 'redis'] as const;
 
 /** Subpath exports documented as modules of their own: `@logto-machine/core/web`, by file under `packages/`. */
 const subpathEntries: Readonly<Record<string, string>> = { web: 'core/src/web.ts' };
