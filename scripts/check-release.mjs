@@ -16,6 +16,7 @@ import {
   mkdtempSync,
   readdirSync,
   readFileSync,
+  rmSync,
   symlinkSync,
   writeFileSync,
 } from 'node:fs';
@@ -39,8 +40,11 @@ const started = performance.now();
 const step = (title) => console.log(`\n▸ ${title} (${((performance.now() - started) / 1000).toFixed(0)} s)`);
 const run = (command, args, cwd, options = {}) =>
   execFileSync(command, args, { cwd, stdio: ['ignore', 'pipe', 'pipe'], encoding: 'utf8', ...options });
+/** Scratch folders: removed when the check passes, kept for a look when it fails. */
+const scratchFolders = [];
 const fail = (message) => {
   console.error(`check-release: ${message}`);
+  if (scratchFolders.length > 0) console.error(`(kept for inspection: ${scratchFolders.join(', ')})`);
   process.exit(1);
 };
 const readJson = (file) => JSON.parse(readFileSync(file, 'utf8'));
@@ -52,6 +56,7 @@ const pnpm = (args, cwd) => run('npx', ['-y', 'pnpm@10.34.8', ...args], cwd);
 // repository whose only commit is on the base branch, so the release sees this working tree.
 step('scratch copy');
 const scratch = mkdtempSync(join(tmpdir(), 'release-'));
+scratchFolders.push(scratch);
 const files = run('git', ['ls-files', '-co', '--exclude-standard', '-z'], repo).split('\0').filter(Boolean);
 for (const file of files) {
   if (!existsSync(join(repo, file))) continue; // deleted, not yet staged
@@ -155,6 +160,7 @@ for (const folder of [folderOf.get('@logto-machine/core')]) {
 // Outside any workspace, with npm: what a user does.
 step('npm install the tarballs in a fresh project');
 const app = mkdtempSync(join(tmpdir(), 'release-app-'));
+scratchFolders.push(app);
 writeFileSync(
   join(app, 'package.json'),
   JSON.stringify({ name: 'release-app', private: true, type: 'module' }),
@@ -292,6 +298,7 @@ for (const { label, code, output } of results) {
 }
 if (failures.length > 0) fail(`the strict project does not type-check:\n${failures.join('\n')}`);
 
+for (const folder of scratchFolders) rmSync(folder, { recursive: true, force: true });
 console.log(
   `\ncheck-release: the release path works (${((performance.now() - started) / 1000).toFixed(0)} s).`,
 );
