@@ -20,6 +20,17 @@ const expect = (condition, problem) => {
   if (!condition) problems.push(problem);
 };
 
+/** The files an `exports` target names, through nested conditions. */
+const targetFiles = (target) =>
+  typeof target === 'string' ? [target] : Object.values(target ?? {}).flatMap(targetFiles);
+
+/** Whether an `exports` target gives types under every condition set: a `types` condition on each branch. */
+const hasTypes = (target) =>
+  typeof target === 'object' &&
+  target !== null &&
+  (typeof target.types === 'string' ||
+    (Object.keys(target).length > 0 && Object.values(target).every((branch) => hasTypes(branch))));
+
 /** Every declaration file under `folder`. */
 const declarationFiles = (folder) =>
   readdirSync(folder, { recursive: true, withFileTypes: true })
@@ -59,11 +70,8 @@ const checkPublished = (pkg, root) => {
   const where = 'tarball package.json';
   for (const [entry, target] of Object.entries(pkg.exports ?? {})) {
     if (entry === './package.json') continue;
-    expect(
-      typeof target === 'object' && typeof target.types === 'string',
-      `${where}: exports["${entry}"] has no types`,
-    );
-    for (const file of Object.values(typeof target === 'string' ? { default: target } : target)) {
+    expect(hasTypes(target), `${where}: exports["${entry}"] has no types`);
+    for (const file of targetFiles(target)) {
       expect(
         !file.endsWith('.ts') || file.endsWith('.d.ts'),
         `${where}: exports["${entry}"] points at TypeScript source ${file}`,
