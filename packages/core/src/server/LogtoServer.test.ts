@@ -136,3 +136,21 @@ describe('LogtoServer construction', () => {
     expect(construct).toThrow(/Traditional web.*App secret/);
   });
 });
+
+describe('LogtoServer options read from the environment', () => {
+  it('keeps the defaults of options given as undefined', () => {
+    const unset: string | undefined = undefined;
+    const fromEnv = new LogtoServer({
+      endpoint: 'https://tenant.example',
+      appId: 'app-1',
+      appSecret: 'secret-1',
+      baseUrl: unset,
+      postSignOutPath: unset,
+      routes: { signIn: unset, callback: '/auth/callback' },
+      session: { secrets: ['a-session-secret-of-at-least-32-characters'], cookieName: unset, path: unset },
+      clientOptions: { timeoutMs: unset === undefined ? undefined : 1 },
+    });
+    expect(fromEnv.routes).toEqual({ ...server.routes, callback: '/auth/callback' });
+    expect(fromEnv.routes.signIn).toBe('/sign-in');
+  });
+});
