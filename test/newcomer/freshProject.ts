@@ -22,6 +22,8 @@ export interface Walkthrough {
   readonly start: readonly string[];
   readonly build: readonly string[] | null;
   readonly readyPath: string;
+  /** Variables the app needs from the test's environment besides the walkthroughs' common ones (`REDIS_URL`). */
+  readonly env: readonly string[];
 }
 
 /** Every `docs/walkthroughs/*` with a `walkthrough.json`. */
@@ -31,8 +33,10 @@ export const walkthroughs = (): Walkthrough[] =>
     .sort()
     .map((name) => {
       const dir = join(walkthroughsDir, name);
-      const { start, build, readyPath } = JSON.parse(readFileSync(join(dir, 'walkthrough.json'), 'utf8'));
-      return { name, dir, start, build: build ?? null, readyPath: readyPath ?? '/' };
+      const { start, build, readyPath, env } = JSON.parse(
+        readFileSync(join(dir, 'walkthrough.json'), 'utf8'),
+      );
+      return { name, dir, start, build: build ?? null, readyPath: readyPath ?? '/', env: env ?? [] };
     });
 
 /** The published packages of the workspace: `packages/*`, by name, with the tarball `pnpm pack` makes. */

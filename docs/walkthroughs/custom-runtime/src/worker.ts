@@ -1,4 +1,10 @@
-import { type LogtoRequest, LogtoServer, toWebResponse, withSetCookie } from '@logto-machine/core';
+import {
+  isApiRequest,
+  type LogtoRequest,
+  LogtoServer,
+  toWebResponse,
+  withSetCookie,
+} from '@logto-machine/core';
 
 /** The settings: Workers' bindings, or the environment on Node, Bun and Deno. */
 export interface Env {
@@ -58,16 +64,19 @@ export default {
       resources: env.LOGTO_RESOURCE ? [env.LOGTO_RESOURCE] : [],
       session: { secrets: env.SESSION_SECRET },
     });
+    const url = new URL(request.url);
     const logto = server.open({
       url: request.url,
       method: request.method,
       cookie: request.headers.get('cookie'),
+      // API calls (under /api/, or asking for JSON) get 401 instead of a redirect to sign-in.
+      api: () => isApiRequest(url.pathname, request.headers.get('accept')),
     });
     // `/sign-in`, `/sign-up`, `/callback` and `/sign-out` are answered here.
     const routed = await logto.route();
     if (routed) return toWebResponse(routed);
     try {
-      const response = await app(logto.path, logto, env);
+      const response = await app(url.pathname, logto, env);
       // The session cookies this request changed (a refreshed token, a cleared session).
       return withSetCookie(response, logto.setCookieHeaders());
     } catch (error) {

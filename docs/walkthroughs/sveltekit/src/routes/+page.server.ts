@@ -1,3 +1,3 @@
-import type { PageServerLoad } from './$types';
+import type { RequestEvent } from '@sveltejs/kit';
 
-export const load: PageServerLoad = ({ locals }) => ({ claims: locals.user });
+export const load = ({ locals }: RequestEvent) => ({ claims: locals.user });

@@ -1,5 +1,5 @@
 import { requireAuth } from '@logto-machine/sveltekit';
-import type { PageServerLoad } from './$types';
+import type { RequestEvent } from '@sveltejs/kit';
 
 // Signed-out visitors are sent to sign in, and come back here afterwards.
-export const load: PageServerLoad = async (event) => ({ user: await requireAuth(event) });
+export const load = async (event: RequestEvent) => ({ user: await requireAuth(event) });

@@ -1,9 +1,7 @@
-import { json } from '@sveltejs/kit';
-import { env } from '$env/dynamic/private';
-import type { RequestHandler } from './$types';
+import { json, type RequestHandler } from '@sveltejs/kit';
 
 export const GET: RequestHandler = async ({ locals }) => {
   if (!locals.user) return json({ accessToken: null }, { status: 401 });
-  const accessToken = await locals.logto.getAccessToken(env.LOGTO_RESOURCE);
+  const accessToken = await locals.logto.getAccessToken(process.env.LOGTO_RESOURCE);
   return json({ accessToken }, { status: accessToken ? 200 : 401 });
 };
