@@ -8,7 +8,7 @@ import { quantile } from './stats.ts';
 
 export interface LoadOptions {
   /** Number of requests; or a duration when `seconds` is set (warm-up). */
-  amount?: number;
+  amount?: number | undefined;
   seconds?: number;
   connections: number;
   headers?: Record<string, string>;
@@ -38,7 +38,8 @@ export const runLoad = async (url: string, options: LoadOptions): Promise<LoadRe
       {
         url,
         connections: options.connections,
-        ...(options.seconds ? { duration: options.seconds } : { amount: options.amount }),
+        ...(options.seconds ? { duration: options.seconds } : {}),
+        ...(!options.seconds && options.amount !== undefined ? { amount: options.amount } : {}),
         // One cookie is a static header, serialized once; rotating cookies rebuild each request, which
         // costs the load generator (sharing the machine with the server) several µs per request.
         headers: cookies?.length === 1 ? { ...options.headers, cookie: cookies[0]! } : options.headers,

@@ -118,7 +118,7 @@ export interface ProfileOptions {
   /** A name for the profile's directory. */
   readonly tag: string;
   /** With `signInPath`: rotate over this many distinct copies of the session (every cache misses). */
-  readonly distinctSessions?: number;
+  readonly distinctSessions?: number | undefined;
 }
 
 /** Starts `name` under `--cpu-prof`, warms it up, loads GET /me for `seconds`, and summarizes. */

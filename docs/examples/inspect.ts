@@ -26,7 +26,10 @@ export interface SessionIo {
 
 // #region actor
 /** The session machine as a live actor, its actors bound to `io`, every step reported to `inspect`. */
-export const inspectedSession = (io: SessionIo, inspect: ActorOptions<typeof sessionMachine>['inspect']) =>
+export const inspectedSession = (
+  io: SessionIo,
+  inspect: NonNullable<ActorOptions<typeof sessionMachine>['inspect']>,
+) =>
   createActor(
     sessionMachine.provide({
       actors: {

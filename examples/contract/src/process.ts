@@ -87,7 +87,7 @@ export interface StartProcessOptions {
   env: Record<string, string>;
   /** The port it listens on, and the host (default 127.0.0.1). */
   port: number;
-  host?: string;
+  host?: string | undefined;
   timeoutMs: number;
 }
 
@@ -155,7 +155,7 @@ export async function startProcess(
 export function startExample(
   dir: string,
   env: Record<string, string>,
-  { timeoutMs = 60_000 }: { timeoutMs?: number } = {},
+  { timeoutMs = 60_000 }: { timeoutMs?: number | undefined } = {},
 ): Promise<RunningProcess> {
   const [command, ...args] = pnpmCommand();
   return startProcess(command!, [...args, '--dir', dir, 'start'], {

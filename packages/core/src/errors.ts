@@ -26,7 +26,7 @@ export class ConfigError extends Data.TaggedError('ConfigError')<{
 export class DiscoveryError extends Data.TaggedError('DiscoveryError')<{
   readonly reason: 'Unavailable' | 'InvalidResponse' | 'IssuerMismatch';
   readonly message: string;
-  readonly status?: number;
+  readonly status?: number | undefined;
 }> {}
 
 /** The sign-in callback URL was rejected before any token request was made. */
@@ -42,9 +42,9 @@ export class CallbackError extends Data.TaggedError('CallbackError')<{
     | 'IssuerMismatch';
   readonly message: string;
   /** The provider's `error` parameter, for `reason: 'ProviderError'`. */
-  readonly error?: string;
+  readonly error?: string | undefined;
   /** The provider's `error_description` parameter, for `reason: 'ProviderError'`. */
-  readonly errorDescription?: string;
+  readonly errorDescription?: string | undefined;
 }> {}
 
 /** An ID token failed one of the checks of OpenID Connect Core §3.1.3.7. */
@@ -79,16 +79,16 @@ export class TokenRequestError extends Data.TaggedError('TokenRequestError')<{
   readonly reason: 'Rejected' | 'Unavailable' | 'InvalidResponse';
   readonly message: string;
   /** The provider's `error` code, e.g. `access_denied` (RFC 6749 §5.2). */
-  readonly error?: string;
-  readonly errorDescription?: string;
-  readonly status?: number;
+  readonly error?: string | undefined;
+  readonly errorDescription?: string | undefined;
+  readonly status?: number | undefined;
 }> {}
 
 /** The userinfo response could not be had or does not belong to the signed-in user. */
 export class UserInfoError extends Data.TaggedError('UserInfoError')<{
   readonly reason: 'Rejected' | 'Unavailable' | 'InvalidResponse' | 'SubjectMismatch';
   readonly message: string;
-  readonly status?: number;
+  readonly status?: number | undefined;
 }> {}
 
 /** The session has ended at the provider: the user must sign in again. */

@@ -148,6 +148,8 @@ export type { LogtoRoutes, LogtoServerConfig, ServerSettings } from './server/se
 // Cookie sessions (encrypted, chunked) shared by the server adapters
 export { CookieSessions, type CookieSessionsConfig } from './session/CookieSessions.ts';
 export { makeSessions, type SessionsConfig } from './session/makeSessions.ts';
+// Server-side sessions (a signed id in the cookie, the session in an unstorage store)
+export type { SessionKeyValueStore, StoredValue } from './session/SessionKeyValueStore.ts';
 // The session vocabulary: `Sessions` (one per app, `kind: 'cookie' | 'store'`), `RequestSession` (one per request)
 export type {
   OpenSessionOptions,
@@ -156,5 +158,4 @@ export type {
   Sessions,
   SessionsOfKind,
 } from './session/Sessions.ts';
-// Server-side sessions (a signed id in the cookie, the session in an unstorage store)
 export { StoreSessions, type StoreSessionsConfig } from './session/StoreSessions.ts';

@@ -3,15 +3,15 @@ interface StoredCookie {
   value: string;
   host: string;
   path: string;
-  expires?: number;
+  expires?: number | undefined;
 }
 
 /** One `Set-Cookie` header: the cookie, its `Path` if it has one, and when it expires (ms), if ever. */
 export interface SetCookie {
   name: string;
   value: string;
-  path?: string;
-  expires?: number;
+  path?: string | undefined;
+  expires?: number | undefined;
 }
 
 /**

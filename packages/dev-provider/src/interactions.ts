@@ -14,7 +14,7 @@ export interface InteractionDeps {
   directory: Directory;
   apps: readonly DevApp[];
   /** A line under the sign-in form, e.g. the seeded credentials. */
-  hint?: string;
+  hint?: string | undefined;
 }
 
 const send = (res: ServerResponse, status: number, html: string) => {
@@ -37,9 +37,9 @@ const wantsRegister = ({ first_screen: firstScreen, interaction_mode: mode }: In
 
 const missingScopes = (interaction: Interaction) => {
   const details = interaction.prompt.details as {
-    missingOIDCScope?: string[];
-    missingOIDCClaims?: string[];
-    missingResourceScopes?: Record<string, string[]>;
+    missingOIDCScope?: string[] | undefined;
+    missingOIDCClaims?: string[] | undefined;
+    missingResourceScopes?: Record<string, string[]> | undefined;
   };
   return {
     ...details,

@@ -37,10 +37,10 @@ const errorBlock = (error?: string) =>
 export interface CredentialsPage {
   uid: string;
   appName: string;
-  username?: string;
-  error?: string;
+  username?: string | undefined;
+  error?: string | undefined;
   /** Seeded credentials to show as a hint, if any. */
-  hint?: string;
+  hint?: string | undefined;
 }
 
 /** The username-and-password sign-in form, posting to `/interaction/:uid/login`. */

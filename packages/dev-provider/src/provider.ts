@@ -42,15 +42,22 @@ const cookieNames = {
 };
 
 /** oidc-provider's default revocation policy (Logto keeps it): only the client's own tokens. */
-const revocationAllowed = async (_ctx: KoaContextWithOIDC, client: Client, token: { clientId?: string }) => {
+const revocationAllowed = async (
+  _ctx: KoaContextWithOIDC,
+  client: Client,
+  token: { clientId?: string | undefined },
+) => {
   if (token.clientId === client.clientId) return true;
   if (client.clientAuthMethod === 'none') return false;
   throw new errors.InvalidRequest('client is not authorized to revoke the presented token');
 };
 
 /** oidc-provider's default introspection policy (Logto keeps it): public clients see only their own tokens. */
-const introspectionAllowed = async (ctx: KoaContextWithOIDC, client: Client, token: { clientId?: string }) =>
-  !(client.clientAuthMethod === 'none' && token.clientId !== ctx.oidc.client?.clientId);
+const introspectionAllowed = async (
+  ctx: KoaContextWithOIDC,
+  client: Client,
+  token: { clientId?: string | undefined },
+) => !(client.clientAuthMethod === 'none' && token.clientId !== ctx.oidc.client?.clientId);
 
 /** What {@link createProvider} wires together. */
 export interface ProviderDeps {

@@ -66,7 +66,7 @@ export async function extraTokenClaims(ctx: KoaContextWithOIDC, token: unknown) 
  */
 export function keepEmptyScope(
   _ctx: KoaContextWithOIDC,
-  token: { scope?: string },
+  token: { scope?: string | undefined },
   jwt: { payload: object },
 ): void {
   if (typeof token.scope === 'string') Object.assign(jwt.payload, { scope: token.scope });

@@ -23,8 +23,8 @@ export interface RefreshGrantRecord {
   token: string;
   /** The HTTP status of the response. */
   status: number;
-  resource?: string | string[];
-  organizationId?: string;
+  resource?: string | string[] | undefined;
+  organizationId?: string | undefined;
 }
 
 /** One logout token the provider sent to an app's back-channel logout URI. */
@@ -33,11 +33,11 @@ export interface BackchannelLogoutRecord {
   /** The user whose provider session ended. */
   sub: string;
   /** The provider session's id (in the token only with `backchannelLogoutSessionRequired`). */
-  sid?: string;
+  sid?: string | undefined;
   /** `delivered`: the app answered 200 or 204; `failed`: anything else, or no answer. */
   outcome: 'delivered' | 'failed';
   /** Why delivery failed. */
-  error?: string;
+  error?: string | undefined;
 }
 
 const routes: Readonly<Record<string, EndpointName>> = {

@@ -19,15 +19,15 @@ export interface SignInOptions {
   username: string;
   password: string;
   /** Create the user on the register screen instead of signing in. */
-  register?: boolean;
+  register?: boolean | undefined;
   /** Share a jar to keep the provider session, e.g. for {@link completeSignOut}. */
-  cookieJar?: CookieJar;
+  cookieJar?: CookieJar | undefined;
 }
 
 /** Options of {@link completeSignOut}. */
 export interface SignOutOptions {
   /** The jar that holds the session to end, usually the one given to {@link completeSignIn}. */
-  cookieJar?: CookieJar;
+  cookieJar?: CookieJar | undefined;
 }
 
 /** Thrown when a flow stops somewhere other than the app: a wrong password, an error page. */
@@ -47,7 +47,7 @@ export class FlowError extends Error {
 interface Step {
   url: string;
   method: string;
-  body?: URLSearchParams;
+  body?: URLSearchParams | undefined;
 }
 
 const maxSteps = 25;
@@ -63,7 +63,7 @@ async function send(jar: CookieJar, { url, method, body }: Step) {
   const cookie = jar.header(url);
   if (cookie) headers.set('cookie', cookie);
   if (body) headers.set('content-type', 'application/x-www-form-urlencoded');
-  const response = await fetch(url, { method, headers, body, redirect: 'manual' });
+  const response = await fetch(url, { method, headers, body: body ?? null, redirect: 'manual' });
   jar.store(url, response);
   const location = response.headers.get('location');
   if (response.status >= 300 && response.status < 400 && location) {

@@ -30,9 +30,9 @@ const serve = async (handler: () => Fetch) => {
     for (const [name, value] of Object.entries(req.headers)) {
       for (const item of [value ?? []].flat()) headers.append(name, item);
     }
-    const body = chunks.length > 0 ? Buffer.concat(chunks) : undefined;
+    const body = chunks.length > 0 ? Buffer.concat(chunks) : null;
     const response = await handler()(
-      new Request(`http://${req.headers.host}${req.url}`, { method: req.method, headers, body }),
+      new Request(`http://${req.headers.host}${req.url}`, { method: req.method ?? 'GET', headers, body }),
     );
     res.writeHead(response.status, [...response.headers].flat());
     res.end(Buffer.from(await response.arrayBuffer()));

@@ -38,7 +38,7 @@ export interface LogtoMiddlewareOptions {
    * Whether a request is an API call, answered with JSON (401) rather than a redirect to sign-in.
    * Default {@link isApiRequest}.
    */
-  readonly isApiRequest?: (c: Context) => boolean;
+  readonly isApiRequest?: ((c: Context) => boolean) | undefined;
 }
 
 /**
@@ -62,7 +62,9 @@ const send = (c: Context, response: LogtoResponse): Response => {
  * Hono's header object would scan the multi-KB value for them again on every request.
  */
 const cookieHeader = (c: Context): string | undefined => {
-  const incoming = (c.env as { incoming?: { headers?: { cookie?: unknown } } } | undefined)?.incoming;
+  const incoming = (
+    c.env as { incoming?: { headers?: { cookie?: unknown } | undefined } | undefined } | undefined
+  )?.incoming;
   const cookie = incoming?.headers?.cookie;
   return typeof cookie === 'string' ? cookie : c.req.header('cookie');
 };

@@ -53,7 +53,7 @@ export interface LogtoMiddlewareOptions {
    * Whether a request is an API call, answered with JSON (401) rather than a redirect to sign-in.
    * Default {@link isApiRequest}.
    */
-  readonly isApiRequest?: (ctx: Context) => boolean;
+  readonly isApiRequest?: ((ctx: Context) => boolean) | undefined;
 }
 
 /**
@@ -90,7 +90,10 @@ const send = (ctx: ParameterizedContext, response: LogtoResponse) => {
  * when a body parser mounted before has read it, its `rawBody` or the `logout_token` it parsed.
  */
 const requestBody = (ctx: ParameterizedContext): RequestBody => {
-  const { rawBody, body } = ctx.request as { rawBody?: unknown; body?: { logout_token?: unknown } };
+  const { rawBody, body } = ctx.request as {
+    rawBody?: unknown;
+    body?: { logout_token?: unknown } | undefined;
+  };
   if (typeof rawBody === 'string') return rawBody;
   if (!ctx.req.readableEnded) return ctx.req;
   const token = body?.logout_token;

@@ -24,15 +24,15 @@ export interface RedisLockOptions {
   /** An ioredis client (see `connectRedis`), or a Redis URL to connect to. */
   readonly redis: Redis | string;
   /** How long a lock lives if its holder dies, in ms; default 20 000 (longer than a refresh grant can take). */
-  readonly ttlMs?: number;
+  readonly ttlMs?: number | undefined;
   /** How long to wait for a lock held elsewhere before going ahead under the in-process lock, in ms; default 20 000. */
-  readonly waitMs?: number;
+  readonly waitMs?: number | undefined;
   /** The first pause between tries, in ms; default 10. It doubles, up to 200, with jitter. */
-  readonly retryDelayMs?: number;
+  readonly retryDelayMs?: number | undefined;
   /** How long one Redis command may take before Redis counts as down, in ms; default 1000. */
-  readonly commandTimeoutMs?: number;
+  readonly commandTimeoutMs?: number | undefined;
   /** Prefix of the lock keys; default `'logto:lock:'`. */
-  readonly keyPrefix?: string;
+  readonly keyPrefix?: string | undefined;
 }
 
 /** Deletes KEYS[1] only while it holds ARGV[1]: our lock, not a later holder's. */

@@ -78,13 +78,13 @@ export interface CsrfOptions {
    * not the app's own (403); default `true`. Turn it off only if something else in front of your
    * routes checks them.
    */
-  readonly checkOrigin?: boolean;
+  readonly checkOrigin?: boolean | undefined;
   /**
    * Origins allowed to submit forms to the app from another site (a payment page posting back), each
    * a whole origin like `https://checkout.example`; `'*'` trusts every origin, which turns the check
    * off. The counterpart of `kit.csrf.trustedOrigins`: list here the origins you listed there.
    */
-  readonly trustedOrigins?: readonly string[];
+  readonly trustedOrigins?: readonly string[] | undefined;
 }
 
 /** Options of {@link handleLogto} beyond the Logto configuration. */
@@ -93,7 +93,7 @@ export interface HandleLogtoOptions {
    * Whether a request is an API call, answered with 401 rather than a redirect to sign-in.
    * Default {@link isApiRequest}.
    */
-  readonly isApiRequest?: (event: RequestEvent) => boolean;
+  readonly isApiRequest?: ((event: RequestEvent) => boolean) | undefined;
   /**
    * The CSRF check the hook applies to every request but the back-channel logout route, on by
    * default. Back-channel logout is a form POST from the provider's server, without an `Origin`
@@ -103,7 +103,7 @@ export interface HandleLogtoOptions {
    * where SvelteKit skips its check — and lets only the back-channel route through, which verifies
    * the signed logout token instead and never reaches your routes.
    */
-  readonly csrf?: CsrfOptions;
+  readonly csrf?: CsrfOptions | undefined;
 }
 
 /**

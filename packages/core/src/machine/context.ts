@@ -15,7 +15,7 @@ export interface AccessTokenEntry {
   /** When the token stops being valid, in ms since the epoch. */
   readonly expiresAt: number;
   /** When it was requested, in ms since the epoch (absent in sessions written before this field). */
-  readonly receivedAt?: number;
+  readonly receivedAt?: number | undefined;
 }
 
 /** The tokens of a signed-in session. The ID token's claims are derived from `idToken` on demand. */
@@ -23,7 +23,7 @@ export interface SessionTokens {
   readonly idToken: string;
   /** The ID token's `exp`, in ms since the epoch. */
   readonly idTokenExpiresAt: number;
-  readonly refreshToken?: string;
+  readonly refreshToken?: string | undefined;
   /** Access tokens by `accessTokenKey(resource, organizationId)`. */
   readonly accessTokens: Readonly<Record<string, AccessTokenEntry>>;
 }
@@ -31,7 +31,7 @@ export interface SessionTokens {
 /** The last failure the session saw, as plain data (tag, reason, message) so it persists. */
 export interface SessionFailure {
   readonly tag: string;
-  readonly reason?: string;
+  readonly reason?: string | undefined;
   readonly message: string;
 }
 
@@ -73,16 +73,16 @@ export interface SessionContext {
   readonly tokens: SessionTokens | null;
   readonly failure: SessionFailure | null;
   /** Set while `refreshing` (never stored): the request the refresh serves. */
-  readonly refresh?: RefreshRequest | null;
+  readonly refresh?: RefreshRequest | null | undefined;
 }
 
 /** What the token actors hand back to the machine: tokens already checked by the runtime. */
 export interface ReceivedTokens {
   /** When the request was sent; `expires_in` counts from here. */
   readonly requestedAt: number;
-  readonly idToken?: string;
-  readonly idTokenExpiresAt?: number;
-  readonly refreshToken?: string;
+  readonly idToken?: string | undefined;
+  readonly idTokenExpiresAt?: number | undefined;
+  readonly refreshToken?: string | undefined;
   readonly accessTokenKey: string;
   readonly accessToken: AccessTokenEntry;
 }

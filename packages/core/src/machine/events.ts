@@ -27,8 +27,8 @@ export type SessionEvent =
       readonly type: 'app.refreshRequested';
       readonly target: TokenTarget;
       readonly now: number;
-      readonly refreshToken?: string;
-      readonly policy?: RefreshPolicy;
+      readonly refreshToken?: string | undefined;
+      readonly policy?: RefreshPolicy | undefined;
     }
   /** The app signs the user out. */
   | { readonly type: 'app.signOutRequested' }

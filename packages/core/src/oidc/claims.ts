@@ -12,27 +12,27 @@ export interface IdTokenClaims {
   readonly aud: string | readonly string[];
   readonly exp: number;
   readonly iat: number;
-  readonly nonce?: string;
-  readonly at_hash?: string;
-  readonly azp?: string;
-  readonly sid?: string;
-  readonly auth_time?: number;
-  readonly name?: string | null;
-  readonly username?: string | null;
+  readonly nonce?: string | undefined;
+  readonly at_hash?: string | undefined;
+  readonly azp?: string | undefined;
+  readonly sid?: string | undefined;
+  readonly auth_time?: number | undefined;
+  readonly name?: string | null | undefined;
+  readonly username?: string | null | undefined;
   /** May be `null` when the user has none. */
-  readonly picture?: string | null;
-  readonly email?: string | null;
-  readonly email_verified?: boolean;
-  readonly phone_number?: string | null;
-  readonly phone_number_verified?: boolean;
-  readonly roles?: readonly string[];
-  readonly organizations?: readonly string[];
+  readonly picture?: string | null | undefined;
+  readonly email?: string | null | undefined;
+  readonly email_verified?: boolean | undefined;
+  readonly phone_number?: string | null | undefined;
+  readonly phone_number_verified?: boolean | undefined;
+  readonly roles?: readonly string[] | undefined;
+  readonly organizations?: readonly string[] | undefined;
   /** Each `"<organizationId>:<roleName>"`. */
-  readonly organization_roles?: readonly string[];
+  readonly organization_roles?: readonly string[] | undefined;
   /** Milliseconds since the epoch at Logto (OIDC says seconds). */
-  readonly created_at?: number;
+  readonly created_at?: number | undefined;
   /** Milliseconds since the epoch at Logto (OIDC says seconds). */
-  readonly updated_at?: number;
+  readonly updated_at?: number | undefined;
   readonly [claim: string]: unknown;
 }
 
@@ -46,28 +46,28 @@ export interface OrganizationData {
 /** A linked social or enterprise identity in a userinfo response. */
 export interface UserIdentity {
   readonly userId: string;
-  readonly details?: Record<string, unknown>;
+  readonly details?: Record<string, unknown> | undefined;
 }
 
 /** A Logto userinfo response: the ID-token claims plus the claims that only userinfo carries. */
 export interface UserInfoResponse extends Omit<IdTokenClaims, 'iss' | 'aud' | 'exp' | 'iat'> {
   readonly custom_data?: unknown;
-  readonly identities?: Record<string, UserIdentity>;
-  readonly sso_identities?: readonly unknown[];
-  readonly organization_data?: readonly OrganizationData[];
+  readonly identities?: Record<string, UserIdentity> | undefined;
+  readonly sso_identities?: readonly unknown[] | undefined;
+  readonly organization_data?: readonly OrganizationData[] | undefined;
 }
 
 /** Claims of a Logto JWT access token (API resource or organization token). */
 export interface AccessTokenClaims {
-  readonly iss?: string;
-  readonly sub?: string;
-  readonly aud?: string | readonly string[];
-  readonly exp?: number;
-  readonly iat?: number;
-  readonly jti?: string;
-  readonly client_id?: string;
+  readonly iss?: string | undefined;
+  readonly sub?: string | undefined;
+  readonly aud?: string | readonly string[] | undefined;
+  readonly exp?: number | undefined;
+  readonly iat?: number | undefined;
+  readonly jti?: string | undefined;
+  readonly client_id?: string | undefined;
   /** Space-separated granted scopes (Logto always sends it on organization tokens, `""` when empty). */
-  readonly scope?: string;
-  readonly organization_id?: string;
+  readonly scope?: string | undefined;
+  readonly organization_id?: string | undefined;
   readonly [claim: string]: unknown;
 }

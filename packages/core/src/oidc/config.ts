@@ -11,13 +11,13 @@ export interface LogtoConfig {
   /** The application id. */
   readonly appId: string;
   /** The application secret of a traditional web app; leave it out for public (SPA, native) apps. */
-  readonly appSecret?: string;
+  readonly appSecret?: string | undefined;
   /** Scopes beyond `openid offline_access profile`, which are always asked for. */
-  readonly scopes?: readonly string[];
+  readonly scopes?: readonly string[] | undefined;
   /** API resource indicators (RFC 8707) to ask for at sign-in; only these can get access tokens later. */
-  readonly resources?: readonly string[];
+  readonly resources?: readonly string[] | undefined;
   /** `prompt` of the authorization request; default `consent`, without which Logto issues no refresh token. */
-  readonly prompt?: Prompt | readonly Prompt[];
+  readonly prompt?: Prompt | readonly Prompt[] | undefined;
 }
 
 /** A checked {@link LogtoConfig} with the defaults and reserved values filled in. */

@@ -9,12 +9,12 @@ export interface ProviderMetadata {
   readonly authorization_endpoint: string;
   readonly token_endpoint: string;
   readonly jwks_uri: string;
-  readonly userinfo_endpoint?: string;
-  readonly end_session_endpoint?: string;
-  readonly revocation_endpoint?: string;
-  readonly id_token_signing_alg_values_supported?: readonly string[];
+  readonly userinfo_endpoint?: string | undefined;
+  readonly end_session_endpoint?: string | undefined;
+  readonly revocation_endpoint?: string | undefined;
+  readonly id_token_signing_alg_values_supported?: readonly string[] | undefined;
   /** RFC 9207: the provider adds `iss` to every authorization response. */
-  readonly authorization_response_iss_parameter_supported?: boolean;
+  readonly authorization_response_iss_parameter_supported?: boolean | undefined;
 }
 
 /** The discovery URL of a Logto issuer: `${issuer}/.well-known/openid-configuration`. */

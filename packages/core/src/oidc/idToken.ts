@@ -41,9 +41,9 @@ export interface IdTokenExpectations {
   /** Allowed clock difference in seconds (default 60). */
   readonly clockTolerance: number;
   /** The transaction's nonce (sign-in), or the original ID token's nonce (refresh). */
-  readonly nonce?: string;
+  readonly nonce?: string | undefined;
   /** On refresh: the claims of the ID token being replaced (OpenID Connect Core §12.2). */
-  readonly previous?: IdTokenClaims;
+  readonly previous?: IdTokenClaims | undefined;
 }
 
 const reject = (reason: IdTokenError['reason'], message: string) =>

@@ -25,12 +25,12 @@ export interface LogoutTokenClaims {
   readonly aud: string | readonly string[];
   readonly iat: number;
   readonly jti: string;
-  readonly exp?: number;
+  readonly exp?: number | undefined;
   readonly events: Readonly<Record<string, Readonly<Record<string, unknown>>>>;
   /** The user whose sessions end; without `sid`, all of them. */
-  readonly sub?: string;
+  readonly sub?: string | undefined;
   /** The provider session that ended (the `sid` of the ID tokens issued in it). */
-  readonly sid?: string;
+  readonly sid?: string | undefined;
   readonly [claim: string]: unknown;
 }
 
@@ -76,9 +76,9 @@ export interface LogoutTokenExpectations {
    * How long a token without `exp` is accepted after its `iat`, in seconds (default 120, the
    * lifetime §4 recommends): without a bound, a captured token could end every later session of its `sub`.
    */
-  readonly maxAgeSeconds?: number;
+  readonly maxAgeSeconds?: number | undefined;
   /** Where replayed `jti`s are caught (§2.6 step 8); none: replays are not checked. */
-  readonly seen?: SeenLogoutTokens;
+  readonly seen?: SeenLogoutTokens | undefined;
 }
 
 const defaultMaxAgeSeconds = 120;

@@ -16,21 +16,21 @@ export interface SignInOptions {
   /** Where the provider sends the user back; must be registered in the Logto console. */
   readonly redirectUri: string;
   /** `signUp` opens the register screen (`first_screen=register`); `signIn` the sign-in screen. */
-  readonly interactionMode?: 'signIn' | 'signUp';
+  readonly interactionMode?: 'signIn' | 'signUp' | undefined;
   /** The first screen to show; wins over `interactionMode`. */
-  readonly firstScreen?: FirstScreen;
+  readonly firstScreen?: FirstScreen | undefined;
   /** Pre-fills the identifier (`login_hint`). */
-  readonly loginHint?: string;
+  readonly loginHint?: string | undefined;
   /** Skips the sign-in screen for one connector: `{ method: 'social', target: 'google' }` or `sso`. */
-  readonly directSignIn?: { readonly method: 'social' | 'sso'; readonly target: string };
+  readonly directSignIn?: { readonly method: 'social' | 'sso'; readonly target: string } | undefined;
   /** The identifier types the first screen accepts. */
-  readonly identifier?: readonly ('email' | 'phone' | 'username')[];
+  readonly identifier?: readonly ('email' | 'phone' | 'username')[] | undefined;
   /** Overrides the configured `prompt` for this sign-in. */
-  readonly prompt?: Prompt | readonly Prompt[];
+  readonly prompt?: Prompt | readonly Prompt[] | undefined;
   /** Where the app should go after the callback (kept with the transaction, returned by the callback). */
-  readonly postRedirectUri?: string;
+  readonly postRedirectUri?: string | undefined;
   /** Other parameters Logto accepts (`ui_locales`, `organization_id`, `theme`, `one_time_token` …). */
-  readonly extraParams?: Readonly<Record<string, string>>;
+  readonly extraParams?: Readonly<Record<string, string>> | undefined;
 }
 
 /** One pending sign-in, keyed by its `state`: several can be pending at once (several tabs). */
@@ -39,7 +39,7 @@ export interface SignInTransaction {
   readonly nonce: string;
   readonly codeVerifier: string;
   readonly redirectUri: string;
-  readonly postRedirectUri?: string;
+  readonly postRedirectUri?: string | undefined;
   /** Milliseconds since the epoch after which the callback is refused. */
   readonly expiresAt: number;
 }

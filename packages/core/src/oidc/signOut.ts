@@ -23,7 +23,7 @@ export const revocationRequest = (
 export const buildEndSessionUrl = (
   metadata: ProviderMetadata,
   config: NormalizedConfig,
-  options: { postLogoutRedirectUri?: string; idTokenHint?: string },
+  options: { postLogoutRedirectUri?: string | undefined; idTokenHint?: string | undefined },
 ): string | null => {
   if (!metadata.end_session_endpoint) return null;
   const url = new URL(metadata.end_session_endpoint);

@@ -10,16 +10,16 @@ import type { SignInTransaction } from './signIn.ts';
 export interface TokenResponse {
   readonly access_token: string;
   readonly token_type: string;
-  readonly expires_in?: number;
-  readonly refresh_token?: string;
-  readonly id_token?: string;
-  readonly scope?: string;
+  readonly expires_in?: number | undefined;
+  readonly refresh_token?: string | undefined;
+  readonly id_token?: string | undefined;
+  readonly scope?: string | undefined;
 }
 
 /** What a refresh grant asks for: the default token, an API resource, an organization, or both. */
 export interface TokenTarget {
-  readonly resource?: string;
-  readonly organizationId?: string;
+  readonly resource?: string | undefined;
+  readonly organizationId?: string | undefined;
 }
 
 /** The authorization-code grant request (RFC 6749 §4.1.3, with the PKCE verifier of RFC 7636 §4.5). */

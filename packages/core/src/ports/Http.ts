@@ -15,9 +15,9 @@ export class Http extends Context.Service<Http, HttpShape>()('@logto-machine/cor
 /** Options of {@link makeFetchHttp}. */
 export interface FetchHttpOptions {
   /** The `fetch` to call; defaults to `globalThis.fetch`, so it runs on Node, Bun, Deno and Workers. */
-  readonly fetch?: typeof globalThis.fetch;
+  readonly fetch?: typeof globalThis.fetch | undefined;
   /** Milliseconds before a request is abandoned as `HttpError('Timeout')`. Default 10 000. */
-  readonly timeoutMs?: number;
+  readonly timeoutMs?: number | undefined;
 }
 
 const defaultTimeoutMs = 10_000;

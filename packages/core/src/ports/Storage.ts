@@ -68,7 +68,7 @@ export interface StorageShape {
   readonly set: (key: string, value: string) => Effect.Effect<void, StorageError>;
   readonly delete: (key: string) => Effect.Effect<void, StorageError>;
   /** {@link Storage.rotateId}, when the storage has it. */
-  readonly rotateId?: () => Effect.Effect<void, StorageError>;
+  readonly rotateId?: (() => Effect.Effect<void, StorageError>) | undefined;
 }
 
 /** The storage port's service tag. */

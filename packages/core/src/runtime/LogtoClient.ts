@@ -23,34 +23,34 @@ import { readSessionRecord, type SessionRecord, sessionKey, signedOutRecord } fr
 /** The ports and tunables of a client; every field is optional. */
 export interface LogtoClientOptions {
   /** Where the session lives; default a fresh {@link MemoryStorage}. */
-  readonly storage?: Storage;
+  readonly storage?: Storage | undefined;
   /** The `fetch` to use (default `globalThis.fetch`). */
-  readonly fetch?: typeof globalThis.fetch;
+  readonly fetch?: typeof globalThis.fetch | undefined;
   /** Per-request timeout in ms (default 10 000). */
-  readonly timeoutMs?: number;
+  readonly timeoutMs?: number | undefined;
   /** A whole HTTP port, instead of `fetch` and `timeoutMs`. */
-  readonly http?: HttpShape;
-  readonly clock?: ClockShape;
-  readonly crypto?: CryptoShape;
+  readonly http?: HttpShape | undefined;
+  readonly clock?: ClockShape | undefined;
+  readonly crypto?: CryptoShape | undefined;
   /** The single-flight lock; default one in-process lock table shared by every client. */
-  readonly lock?: LockShape;
+  readonly lock?: LockShape | undefined;
   /** Discovery and JWKS cache; default one per process. */
-  readonly cache?: ProviderCache;
+  readonly cache?: ProviderCache | undefined;
   /** Recent refresh results; default one per process. */
-  readonly ledger?: RefreshLedger;
+  readonly ledger?: RefreshLedger | undefined;
   /** Back-channel logout tokens accepted lately (replays are refused); default one record per process. */
-  readonly logoutTokens?: SeenLogoutTokens;
+  readonly logoutTokens?: SeenLogoutTokens | undefined;
   /** A cached access token is reused only while it has more than this left (default 60 000 ms). */
-  readonly tokenExpirySkewMs?: number;
+  readonly tokenExpirySkewMs?: number | undefined;
   /** Allowed clock difference for ID tokens, in seconds (default 60). */
-  readonly clockToleranceSeconds?: number;
+  readonly clockToleranceSeconds?: number | undefined;
   /** How long a sign-in may take, in ms (default 10 minutes). */
-  readonly transactionTtlMs?: number;
+  readonly transactionTtlMs?: number | undefined;
   /**
    * Opt-in: called after every step of the session machine, with secrets redacted — e.g. to watch
    * the machine live in Stately's inspector (`@statelyai/inspect`). Off by default.
    */
-  readonly inspect?: SessionInspector;
+  readonly inspect?: SessionInspector | undefined;
 }
 
 const sharedLock = makeMemoryLock();
@@ -274,7 +274,7 @@ export class LogtoClient {
    */
   getSessionState(): Promise<{
     tags: ReadonlySet<string>;
-    failure: { tag: string; reason?: string; message: string } | null;
+    failure: { tag: string; reason?: string | undefined; message: string } | null;
   }> {
     return this.#run(Operations.getSessionState);
   }

@@ -107,7 +107,7 @@ const accessTokenExpiry = (tokens: TokenResponse, requestedAt: number) => {
 const verifyReceivedIdToken = (
   idToken: string,
   metadata: ProviderMetadata,
-  expected: { nonce?: string; previous?: IdTokenClaims },
+  expected: { nonce?: string | undefined; previous?: IdTokenClaims | undefined },
 ) =>
   Effect.gen(function* () {
     const settings = yield* ClientSettings;

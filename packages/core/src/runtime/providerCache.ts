@@ -7,11 +7,11 @@ import { SharedCache } from './sharedCache.ts';
 /** How long provider documents are kept, and how often an unknown `kid` may trigger a JWKS re-fetch. */
 export interface ProviderCacheOptions {
   /** Default 10 minutes. */
-  readonly discoveryTtlMs?: number;
+  readonly discoveryTtlMs?: number | undefined;
   /** Default 10 minutes. */
-  readonly jwksTtlMs?: number;
+  readonly jwksTtlMs?: number | undefined;
   /** Default 30 seconds: a flood of tokens with unknown `kid`s cannot turn into a flood of JWKS requests. */
-  readonly jwksRefetchCooldownMs?: number;
+  readonly jwksRefetchCooldownMs?: number | undefined;
 }
 
 /**

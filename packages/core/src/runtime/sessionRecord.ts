@@ -27,7 +27,7 @@ export interface SessionRecord {
   readonly tokens: SessionTokens | null;
   readonly failure: SessionFailure | null;
   readonly tags: ReadonlySet<string>;
-  claims?: IdTokenClaims | null;
+  claims?: IdTokenClaims | null | undefined;
 }
 
 const tagsByState = new Map<StoredState, ReadonlySet<string>>(

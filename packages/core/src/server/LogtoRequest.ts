@@ -26,17 +26,17 @@ export interface LogtoRequestOptions {
   /** The app's public origin. */
   readonly baseUrl: URL;
   /** The URL's pathname when already known without the full URL parser. */
-  readonly path?: string;
+  readonly path?: string | undefined;
   /** The URL, when already parsed. */
-  readonly url?: URL;
+  readonly url?: URL | undefined;
 }
 
 /** Options of {@link LogtoRequest.requireAuth}, and of every adapter's `requireAuth`. */
 export interface RequireAuthOptions {
   /** Answer 401 instead of redirecting to sign-in; default the adapter's API rule for the request. */
-  readonly api?: boolean;
+  readonly api?: boolean | undefined;
   /** Where to send signed-out users; default the sign-in route, coming back to this URL afterwards. */
-  readonly redirectTo?: string;
+  readonly redirectTo?: string | undefined;
 }
 
 /** An auth route's answer when the request is for the app; shared, so such requests allocate nothing. */
@@ -146,7 +146,7 @@ export class LogtoRequest {
    * Any error as the answer it calls for (see `failureResponse`, the one place errors become HTTP): an
    * ended session sends pages to sign-in and gives APIs 401; bad input is 4xx; an unreachable provider 502.
    */
-  failure(error: unknown, options: { api?: boolean } = {}): LogtoResponse {
+  failure(error: unknown, options: { api?: boolean | undefined } = {}): LogtoResponse {
     return failureResponse(error, {
       answer: (options.api ?? this.api) ? 'api' : 'page',
       signInPath: this.settings.routes.signIn,

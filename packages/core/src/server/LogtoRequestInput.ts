@@ -14,14 +14,14 @@ export interface LogtoRequestInput {
    * Whether the request is an API call (answered with JSON and 401) rather than a page; default
    * false. A function is called only when an answer depends on it (most requests never ask).
    */
-  readonly api?: boolean | (() => boolean);
+  readonly api?: boolean | (() => boolean) | undefined;
   /** The `Content-Type` header, or a function that reads it; read by the back-channel logout route only. */
-  readonly contentType?: string | null | (() => string | null | undefined);
+  readonly contentType?: string | null | (() => string | null | undefined) | undefined;
   /**
    * The request body, asked for only by the routes that need one (back-channel logout): pass it lazily
    * and unread — a Web `ReadableStream` (`request.body`), a Node request stream, any async iterable of
    * bytes, or text a body parser already read. Core reads it with its own byte cap (16 KiB; a logout
    * token is about 1 KB), enforced while reading, so a huge body is never buffered.
    */
-  readonly body?: () => RequestBody;
+  readonly body?: (() => RequestBody) | undefined;
 }

@@ -20,14 +20,14 @@ export type LogtoResponse =
       readonly body: string;
       readonly setCookie: readonly string[];
       /** Further response headers, e.g. `Cache-Control`. */
-      readonly headers?: Readonly<Record<string, string>>;
+      readonly headers?: Readonly<Record<string, string>> | undefined;
     }
   | {
       /** A status without a body (the back-channel logout route's 200). */
       readonly kind: 'empty';
       readonly status: number;
       readonly setCookie: readonly string[];
-      readonly headers?: Readonly<Record<string, string>>;
+      readonly headers?: Readonly<Record<string, string>> | undefined;
     };
 
 /** The `Content-Type` of each kind of answer with a body. */

@@ -64,7 +64,7 @@ export class LogtoServer implements ServerSettings {
     this.config = config;
     this.#baseUrl = config.baseUrl === undefined ? undefined : new URL(new URL(config.baseUrl).origin);
     this.routes = resolveRoutes(config);
-    const { path } = (config.session ?? {}) as { path?: string };
+    const { path } = (config.session ?? {}) as { path?: string | undefined };
     this.sessions = makeSessions(config.session, {
       cookieName: defaultCookieName(this.#baseUrl, typeof path === 'string' ? path : undefined),
       clock: config.clientOptions?.clock,

@@ -21,7 +21,13 @@ export interface HttpFailure {
 
 const tagOf = (error: unknown) =>
   typeof error === 'object' && error !== null && typeof (error as { _tag?: unknown })._tag === 'string'
-    ? (error as { _tag: string; reason?: string; message?: string; status?: number; error?: string })
+    ? (error as {
+        _tag: string;
+        reason?: string | undefined;
+        message?: string | undefined;
+        status?: number | undefined;
+        error?: string | undefined;
+      })
     : undefined;
 
 /** What a user who followed a stale or foreign callback link can do about it. */

@@ -25,7 +25,7 @@ export interface LogtoRoutes {
 /** Configuration of a server app: the Logto app, its session cookies and its auth routes. */
 export interface LogtoServerConfig extends LogtoConfig {
   /** The app's public origin (`https://app.example`); default each request's own origin. Set it behind a proxy. */
-  readonly baseUrl?: string;
+  readonly baseUrl?: string | undefined;
   /**
    * Where sessions live. `{ secrets }`: in encrypted cookies (the default; `secrets` is required: 32+
    * characters, a list for rotation). `{ store, secrets }`: in an unstorage store (Redis, KV, …), the
@@ -36,18 +36,20 @@ export interface LogtoServerConfig extends LogtoConfig {
    */
   readonly session: SessionsConfig;
   /** Auth route paths; defaults `/sign-in`, `/sign-up`, `/callback`, `/sign-out`, `/backchannel-logout`. */
-  readonly routes?: Partial<LogtoRoutes>;
+  readonly routes?: { readonly [Route in keyof LogtoRoutes]?: LogtoRoutes[Route] | undefined } | undefined;
   /** Where sign-out returns to, a path on the app; default `/`. */
-  readonly postSignOutPath?: string;
+  readonly postSignOutPath?: string | undefined;
   /** Options for every sign-in (scopes and resources come from the config). */
-  readonly signInOptions?: Omit<SignInOptions, 'redirectUri' | 'postRedirectUri' | 'interactionMode'>;
+  readonly signInOptions?:
+    | Omit<SignInOptions, 'redirectUri' | 'postRedirectUri' | 'interactionMode'>
+    | undefined;
   /**
    * Ports and tunables of the per-request clients (the storage is the request's cookies). Its `clock`
    * is the sessions' clock too (store mode measures entry expiry with it).
    */
-  readonly clientOptions?: Omit<LogtoClientOptions, 'storage'>;
+  readonly clientOptions?: Omit<LogtoClientOptions, 'storage'> | undefined;
   /** Where the SDK's warnings go (an oversized session cookie); default `console.warn`. Pino's logger fits. */
-  readonly logger?: Logger;
+  readonly logger?: Logger | undefined;
 }
 
 /** What every request of a server app shares: its configuration, routes and sessions (a `LogtoServer` is one). */
@@ -77,7 +79,13 @@ const checkPath = (path: string, name: string) => {
 
 /** The routes `config` asks for, defaults filled in; throws `ConfigError('InvalidOption')` for a path that is not one. */
 export const resolveRoutes = (config: LogtoServerConfig): LogtoRoutes => {
-  const routes = { ...defaultRoutes, ...config.routes };
+  const routes: { -readonly [Route in keyof LogtoRoutes]: string } = { ...defaultRoutes };
+  // A route given as `undefined` (`signIn: process.env.SIGN_IN_PATH`) keeps its default.
+  for (const [name, path] of Object.entries(config.routes ?? {}) as Array<
+    [keyof LogtoRoutes, string | undefined]
+  >) {
+    if (path !== undefined) routes[name] = path;
+  }
   for (const [name, path] of Object.entries(routes)) checkPath(path, `routes.${name}`);
   checkPath(config.postSignOutPath ?? '/', 'postSignOutPath');
   return routes;

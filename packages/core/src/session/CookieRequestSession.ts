@@ -68,7 +68,7 @@ interface PendingWrite {
   readonly key: string;
   readonly value: string | null;
   readonly attributes: string;
-  cookies?: readonly CookiePair[];
+  cookies?: readonly CookiePair[] | undefined;
 }
 
 /** The part of a state a transaction cookie's name keeps (see {@link CookieRequestSession.#target}). */

@@ -37,8 +37,8 @@ export interface OpenSessionOptions {
 
 /** Which sessions a store ends: those of an OpenID session (`sid`), of a user (`sub`), or both. */
 export interface SessionSelector {
-  readonly sid?: string;
-  readonly sub?: string;
+  readonly sid?: string | undefined;
+  readonly sub?: string | undefined;
 }
 
 /**

@@ -10,11 +10,12 @@
  *
  * @module
  */
-import type { Storage as Unstorage } from 'unstorage';
+
 import { ConfigError } from '../errors.ts';
 import { type ClockShape, systemClock } from '../ports/Clock.ts';
 import { parseCookieHeader } from './cookieHeader.ts';
 import { LruCache } from './LruCache.ts';
+import type { SessionKeyValueStore } from './SessionKeyValueStore.ts';
 import type { OpenSessionOptions, RequestSession, SessionSelector, SessionsOfKind } from './Sessions.ts';
 import { StoreRequestSession, type StoreSessionContext } from './StoreRequestSession.ts';
 import { resolveSessionConfig } from './sessionConfig.ts';
@@ -36,23 +37,23 @@ export interface StoreSessionsConfig {
    * them, the memory and fs drivers ignore it (expired entries still read as missing, but stay
    * until overwritten: use those for development only).
    */
-  readonly store: Unstorage;
+  readonly store: SessionKeyValueStore;
   /** One secret or a list for rotation: the first signs session ids, all verify. Each ≥ 32 characters. */
   readonly secrets: string | readonly string[];
   /** Cookie name; default `'logto_session'` (the same rules as cookie mode). */
-  readonly cookieName?: string;
+  readonly cookieName?: string | undefined;
   /** Max-Age of the cookie and TTL of the stored session, in seconds; default 14 days (Logto's refresh-token TTL). */
-  readonly maxAgeSeconds?: number;
+  readonly maxAgeSeconds?: number | undefined;
   /** TTL of a pending sign-in in the store, in seconds; default 600. */
-  readonly transactionMaxAgeSeconds?: number;
+  readonly transactionMaxAgeSeconds?: number | undefined;
   /** Prefix of every store key; default `'logto:'`. Letters, digits and `_ . : -`. */
-  readonly keyPrefix?: string;
+  readonly keyPrefix?: string | undefined;
   /** Cookie Path, default `'/'`. */
-  readonly path?: string;
+  readonly path?: string | undefined;
   /** How long one store call may take before it fails (and the request with it), in ms; default 3000. */
-  readonly storeTimeoutMs?: number;
+  readonly storeTimeoutMs?: number | undefined;
   /** What stored entries' expiry is measured against; default {@link systemClock}. */
-  readonly clock?: ClockShape;
+  readonly clock?: ClockShape | undefined;
 }
 
 /** Cookie values verified (or signed) per instance: enough for every active user of a busy server process. */
@@ -60,7 +61,7 @@ const verifiedCapacity = 10_000;
 
 const invalid = (message: string) => new ConfigError({ reason: 'InvalidOption', message });
 
-const isStore = (value: unknown): value is Unstorage =>
+const isStore = (value: unknown): value is SessionKeyValueStore =>
   typeof value === 'object' &&
   value !== null &&
   ['getItem', 'setItem', 'removeItem'].every(

@@ -32,11 +32,11 @@ export interface SessionDefaults {
    * a sibling subdomain nor a plain-http page can plant one (no session fixation or login CSRF by
    * cookie tossing).
    */
-  readonly cookieName?: string;
+  readonly cookieName?: string | undefined;
   /** The clock of store sessions when the config names none (`LogtoServer` passes its clients' clock). */
-  readonly clock?: ClockShape;
+  readonly clock?: ClockShape | undefined;
   /** The logger of cookie sessions when the config names none (`LogtoServer` passes its `logger`). */
-  readonly logger?: Logger;
+  readonly logger?: Logger | undefined;
 }
 
 /**

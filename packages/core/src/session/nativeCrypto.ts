@@ -55,7 +55,7 @@ interface NodeCryptoModule {
 /** The members of `node:buffer` used here. */
 interface NodeBufferModule {
   /** Node ≥ 18.14; where it is missing, a fatal `TextDecoder` decodes instead. */
-  isUtf8?: (bytes: Uint8Array) => boolean;
+  isUtf8?: ((bytes: Uint8Array) => boolean) | undefined;
   Buffer: {
     from(text: string, encoding: 'base64url'): Uint8Array;
     from(
@@ -214,7 +214,7 @@ const passesSelfTest = (native: NativeCrypto): boolean => {
 export const detectNativeCrypto = (): NativeCrypto | null => {
   const global = globalThis as {
     EdgeRuntime?: unknown;
-    process?: { getBuiltinModule?: (id: string) => unknown };
+    process?: { getBuiltinModule?: ((id: string) => unknown) | undefined } | undefined;
   };
   // Vercel's Edge Runtime promises Web APIs only, and its emulations run inside Node (vitest's
   // `edge-runtime` environment keeps Node's `process`): keep to Web Crypto there, as on a Worker.

@@ -17,22 +17,22 @@ export interface CookieSessionsConfig {
    * Cookie name prefix; default `'logto_session'`. Must be a cookie name without `.`; `_session`,
    * `_interaction`, `_interaction_resume` and names starting with `_ldp_` (the provider's) are refused.
    */
-  readonly cookieName?: string;
+  readonly cookieName?: string | undefined;
   /** Max-Age of the session cookie in seconds; default 14 days (Logto's refresh-token TTL). */
-  readonly maxAgeSeconds?: number;
+  readonly maxAgeSeconds?: number | undefined;
   /** Max-Age of a sign-in transaction cookie in seconds; default 600. */
-  readonly transactionMaxAgeSeconds?: number;
+  readonly transactionMaxAgeSeconds?: number | undefined;
   /** Largest Set-Cookie header (name + value + attributes) in bytes; default 4096; chunks above that. */
-  readonly maxCookieBytes?: number;
+  readonly maxCookieBytes?: number | undefined;
   /** Cookie Path, default `'/'`. */
-  readonly path?: string;
+  readonly path?: string | undefined;
   /**
    * How many cookies the session may use before it leaves out cached access tokens and a one-time
    * warning to `logger`; default 2, at most 64 (`maxChunks`: a session needing more cannot be written).
    */
-  readonly chunkBudget?: number;
+  readonly chunkBudget?: number | undefined;
   /** Where the one-time warning of an oversized session goes; default `consoleLogger`. */
-  readonly logger?: Logger;
+  readonly logger?: Logger | undefined;
 }
 
 /** A config with every default filled in and every value checked. */

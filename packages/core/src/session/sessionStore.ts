@@ -30,15 +30,16 @@
  *
  * @module
  */
-import type { Storage as Unstorage } from 'unstorage';
+
 import { StorageError } from '../errors.ts';
 import type { ClockShape } from '../ports/Clock.ts';
 import { LruCache } from './LruCache.ts';
+import type { SessionKeyValueStore } from './SessionKeyValueStore.ts';
 import { signedInClaims } from './storedSession.ts';
 
 /** What {@link SessionStore} needs to know. */
 export interface SessionStoreSettings {
-  readonly store: Unstorage;
+  readonly store: SessionKeyValueStore;
   readonly keyPrefix: string;
   readonly maxAgeSeconds: number;
   readonly transactionMaxAgeSeconds: number;

@@ -44,7 +44,7 @@ export interface RefreshTokenGrantConfig {
   rotate: (ctx: KoaContextWithOIDC) => boolean;
 }
 
-type Params = { refresh_token?: string; organization_id?: string };
+type Params = { refresh_token?: string | undefined; organization_id?: string | undefined };
 
 /** Replaces oidc-provider's `refresh_token` grant with the Logto fork. */
 export function registerRefreshTokenGrant(provider: Provider, config: RefreshTokenGrantConfig): void {

@@ -62,7 +62,7 @@ export {
 /** An app built for the suite, ready for requests. */
 export interface MountedApp {
   /** Where it is reached; default `http://127.0.0.1:3000`, for apps that answer in process. */
-  readonly origin?: string;
+  readonly origin?: string | undefined;
   /** Answers one request without following redirects. */
   readonly fetch: Fetch;
   /** Stops it (a server, say); called after each test. */

@@ -20,14 +20,16 @@ export interface AdapterTestConfig {
   readonly scopes: readonly string[];
   readonly resources: readonly string[];
   readonly session: { readonly secrets: readonly string[] };
-  readonly baseUrl?: string;
-  readonly routes?: {
-    readonly signIn?: string;
-    readonly signUp?: string;
-    readonly callback?: string;
-    readonly signOut?: string;
-  };
-  readonly postSignOutPath?: string;
+  readonly baseUrl?: string | undefined;
+  readonly routes?:
+    | {
+        readonly signIn?: string | undefined;
+        readonly signUp?: string | undefined;
+        readonly callback?: string | undefined;
+        readonly signOut?: string | undefined;
+      }
+    | undefined;
+  readonly postSignOutPath?: string | undefined;
 }
 
 /** The API resource the app asks for at sign-in. */
