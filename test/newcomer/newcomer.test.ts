@@ -10,7 +10,7 @@
  */
 import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { createServer } from 'node:net';
-import { tmpdir } from 'node:os';
+import { availableParallelism, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import ts from 'typescript';
 import { afterAll, beforeAll, expect, it } from 'vitest';
@@ -43,6 +43,26 @@ const services: Service[] = [];
 const timings: string[] = [];
 let tarballs = new Map<string, string>();
 let providerUrl: Promise<string>;
+
+/**
+ * Type checks and builds take a core each: more at once than there are cores only slows every one
+ * down (installs, which wait on the network, run all at once).
+ */
+const cpuSlots = (() => {
+  let free = Math.max(1, availableParallelism());
+  const waiting: (() => void)[] = [];
+  return async <A>(work: () => Promise<A>): Promise<A> => {
+    if (free > 0) free -= 1;
+    else await new Promise<void>((resolve) => waiting.push(resolve));
+    try {
+      return await work();
+    } finally {
+      const next = waiting.shift();
+      if (next) next();
+      else free += 1;
+    }
+  };
+})();
 
 const freePort = () =>
   new Promise<number>((resolve, reject) => {
@@ -170,8 +190,9 @@ const newcomer = async (walkthrough: Walkthrough) => {
   const step = (label: string, command: readonly string[], timeoutMs: number) =>
     timed(name, label, () => run(name, label, command, { cwd: dir, timeoutMs }));
   await step('npm install', npmInstall, minutes(5));
-  await step('tsc --noEmit', ['npx', 'tsc', '--noEmit'], minutes(4));
-  if (walkthrough.build) await step(walkthrough.build.join(' '), walkthrough.build, minutes(4));
+  await cpuSlots(() => step('tsc --noEmit', ['npx', 'tsc', '--noEmit'], minutes(4)));
+  const { build } = walkthrough;
+  if (build) await cpuSlots(() => step(build.join(' '), build, minutes(4)));
 
   const endpoint = await timed(name, 'waiting for the dev provider', () => providerUrl);
   const port = await freePort();
