@@ -13,7 +13,7 @@ const env: Env = {
   LOGTO_ENDPOINT: setting('LOGTO_ENDPOINT'),
   LOGTO_APP_ID: setting('LOGTO_APP_ID'),
   LOGTO_APP_SECRET: setting('LOGTO_APP_SECRET'),
-  BASE_URL: process.env.BASE_URL ?? `http://localhost:${port}`,
+  BASE_URL: process.env.BASE_URL,
   SESSION_SECRET: setting('SESSION_SECRET'),
   LOGTO_RESOURCE: process.env.LOGTO_RESOURCE,
 };

@@ -11,8 +11,8 @@ export interface Env {
   LOGTO_ENDPOINT: string;
   LOGTO_APP_ID: string;
   LOGTO_APP_SECRET: string;
-  /** The app's public origin: the redirect URI is `${BASE_URL}/callback`. */
-  BASE_URL: string;
+  /** The app's public origin (the redirect URI is `${BASE_URL}/callback`); unset, each request's own. */
+  BASE_URL?: string | undefined;
   /** 32+ random characters: the key of the session cookies. */
   SESSION_SECRET: string;
   /** An API resource to get access tokens for, e.g. https://api.example.com (optional). */

@@ -31,7 +31,8 @@ app.use(
     endpoint: setting('LOGTO_ENDPOINT'),
     appId: setting('LOGTO_APP_ID'),
     appSecret: setting('LOGTO_APP_SECRET'),
-    baseUrl: process.env.BASE_URL ?? `http://localhost:${port}`,
+    // The app's public origin; unset, each request's own origin (set it behind a proxy).
+    baseUrl: process.env.BASE_URL,
     resources: resource ? [resource] : [],
     // The session lives in Redis; the cookie holds only its id, signed with the secret.
     session: { store: redisStore(redis), secrets: setting('SESSION_SECRET') },
