@@ -43,17 +43,32 @@ export interface RunOptions {
 }
 
 /** Runs a command to its end; resolves with its output, rejects with a {@link StepFailed}. */
-export const run = (
+export const run = async (
+  walkthrough: string,
+  step: string,
+  command: readonly string[],
+  options: RunOptions,
+): Promise<string> => {
+  const { code, output } = await runToEnd(walkthrough, step, command, options);
+  if (code === 0) return output;
+  throw new StepFailed(walkthrough, step, `(${command.join(' ')}) exited with ${code}`, output);
+};
+
+/**
+ * Runs a command to its end, whatever its exit code; resolves with the code and the whole output
+ * (up to 1 MB), rejects with a {@link StepFailed} when it cannot start or runs out of time.
+ */
+export const runToEnd = (
   walkthrough: string,
   step: string,
   [command, ...args]: readonly string[],
   { cwd, env = userEnv(), timeoutMs }: RunOptions,
-): Promise<string> =>
+): Promise<{ code: number | string; output: string }> =>
   new Promise((resolve, reject) => {
     const child = spawn(command!, args, { cwd, env, detached: true, stdio: ['ignore', 'pipe', 'pipe'] });
     let output = '';
     const keep = (chunk: Buffer) => {
-      output = (output + chunk.toString()).slice(-64_000);
+      output = (output + chunk.toString()).slice(-1_000_000);
     };
     child.stdout.on('data', keep);
     child.stderr.on('data', keep);
@@ -67,16 +82,7 @@ export const run = (
     });
     child.on('close', (code, signal) => {
       clearTimeout(timer);
-      if (code === 0) resolve(output);
-      else
-        reject(
-          new StepFailed(
-            walkthrough,
-            step,
-            `(${[command, ...args].join(' ')}) exited with ${code ?? signal}`,
-            output,
-          ),
-        );
+      resolve({ code: code ?? signal ?? 'unknown', output });
     });
   });
 
