@@ -4,8 +4,9 @@
 // checked by attw. Runs for every `packages/*` (`pnpm check:packages`).
 import { execFileSync } from 'node:child_process';
 import { existsSync, mkdtempSync, readdirSync, readFileSync } from 'node:fs';
+import { builtinModules } from 'node:module';
 import { tmpdir } from 'node:os';
-import { basename, join } from 'node:path';
+import { basename, join, relative } from 'node:path';
 
 const repositoryUrl = 'git+https://github.com/logto-machine/logto-machine.git';
 const issuesUrl = 'https://github.com/logto-machine/logto-machine/issues';
@@ -18,6 +19,12 @@ const problems = [];
 const expect = (condition, problem) => {
   if (!condition) problems.push(problem);
 };
+
+/** Every declaration file under `folder`. */
+const declarationFiles = (folder) =>
+  readdirSync(folder, { recursive: true, withFileTypes: true })
+    .filter((entry) => entry.isFile() && /\.d\.[cm]?ts$/.test(entry.name))
+    .map((entry) => join(entry.parentPath, entry.name));
 
 /** Checks what a manifest says about itself; `where` names the manifest in the messages. */
 const checkManifest = (pkg, where, folder) => {
@@ -73,6 +80,27 @@ const checkPublished = (pkg, root) => {
   const manifest = JSON.stringify(pkg);
   expect(!manifest.includes('workspace:'), `${where}: a "workspace:" range was not replaced`);
   expect(!pkg.scripts?.prepack, `${where}: the prepack guard was published`);
+  // A declaration may import only what installs with the package: a project without a devDependency
+  // of ours fails with TS2307 under `skipLibCheck: false` (core's store types once imported unstorage).
+  const installed = new Set([
+    pkg.name,
+    ...Object.keys(pkg.dependencies ?? {}),
+    ...Object.keys(pkg.peerDependencies ?? {}),
+  ]);
+  for (const file of declarationFiles(root)) {
+    const text = readFileSync(file, 'utf8');
+    for (const [, specifier] of text.matchAll(/(?:from\s+|import\s*\(\s*|import\s+)['"]([^'"]+)['"]/g)) {
+      if (specifier.startsWith('.') || specifier.startsWith('node:') || builtinModules.includes(specifier))
+        continue;
+      const name = specifier.startsWith('@')
+        ? specifier.split('/').slice(0, 2).join('/')
+        : specifier.split('/')[0];
+      expect(
+        installed.has(name) || installed.has(`@types/${name.replace(/^@/, '').replace('/', '__')}`),
+        `${relative(root, file)} imports ${specifier}, which is not a dependency or peer of the package`,
+      );
+    }
+  }
   expect(existsSync(join(root, 'README.md')), 'tarball: no README.md');
   expect(existsSync(join(root, 'LICENSE')), 'tarball: no LICENSE');
 };
