@@ -8,7 +8,8 @@
  * `NEWCOMER_NPM_CACHE` chooses npm's cache folder (default one under the OS temp dir, shared by the
  * projects); `NEWCOMER_KEEP=1` keeps the projects for a look after the run.
  */
-import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { rm } from 'node:fs/promises';
 import { createServer } from 'node:net';
 import { availableParallelism, tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -144,11 +145,13 @@ beforeAll(async () => {
   providerUrl.catch(() => {});
 });
 
-afterAll(() => {
+afterAll(async () => {
   for (const service of services) service.stop();
   console.log(`newcomer test, step times (npm cache ${npmCache}):\n  ${timings.join('\n  ')}`);
   if (process.env.NEWCOMER_KEEP === '1') console.log(`projects kept in ${workDir}`);
-  else rmSync(workDir, { recursive: true, force: true });
+  // Asynchronously: the projects' node_modules are tens of thousands of files, and a worker blocked
+  // for a minute cannot answer vitest's runner.
+  else await rm(workDir, { recursive: true, force: true });
 });
 
 /** The settings a newcomer's tsconfig has in the walkthrough, checked before the compiler runs. */
