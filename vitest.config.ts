@@ -7,6 +7,7 @@ export default defineConfig({
       'packages/core/vitest.edge.config.ts',
       'examples/*/vitest.config.ts',
       'docs/vitest.config.ts',
+      'test/newcomer/vitest.config.ts',
     ],
   },
 });

@@ -26,7 +26,6 @@ export interface Env {
   SESSION_SECRET: string;
 }
 
-// #region ports
 /** Per isolate: the cookie keys and decrypt cache, and the lock every request's client shares. */
 let sessions: CookieSessions | undefined;
 const lock = makeMemoryLock();
@@ -39,7 +38,6 @@ const portsFor = (storage: LogtoClientOptions['storage']): LogtoClientOptions =>
   clock: systemClock, // `Date.now()`; tests pass `makeManualClock()`
   lock, // one refresh per refresh token at a time; pass a shared one across instances
 });
-// #endregion ports
 
 const redirect = (location: string, cookies: readonly string[]) => {
   const headers = new Headers({ location });
@@ -47,7 +45,6 @@ const redirect = (location: string, cookies: readonly string[]) => {
   return new Response(null, { status: 302, headers });
 };
 
-// #region handler
 export default {
   async fetch(request: Request, env: Env): Promise<Response> {
     const config: LogtoConfig = {
@@ -90,4 +87,3 @@ export default {
     }
   },
 };
-// #endregion handler

@@ -9,7 +9,6 @@ import type { ExchangeCodeInput, ReceivedTokens, SessionEvent, SignInTransaction
 import { sessionMachine } from '@logto-machine/core';
 import { initialTransition, transition } from 'xstate';
 
-// #region step
 /** Signs in from scratch: sign-in requested, callback received, code exchanged by `exchangeCode`. */
 export const signInByHand = async (
   transaction: SignInTransaction,
@@ -39,4 +38,3 @@ export const signInByHand = async (
   const [authenticated] = transition(sessionMachine, handling, done);
   return authenticated;
 };
-// #endregion step

@@ -72,14 +72,44 @@ const installable = (): Set<string> => {
     if (!pkg.private) names.add(pkg.name);
     for (const name of Object.keys(pkg.peerDependencies ?? {})) names.add(name);
   }
-  // The docs' own examples (`docs/examples/`) are compiled and run by the docs tests.
-  for (const path of [...folders('examples').map((folder) => `examples/${folder}`), 'docs']) {
+  // The docs' own examples (`docs/examples/`) are compiled and run by the docs tests; the walkthroughs
+  // by the newcomer test.
+  for (const path of [
+    ...folders('examples').map((folder) => `examples/${folder}`),
+    'docs',
+    ...walkthroughNames().map((name) => `docs/walkthroughs/${name}`),
+  ]) {
     const pkg = readJson(`${path}/package.json`);
     for (const name of Object.keys({ ...pkg.dependencies, ...pkg.devDependencies })) {
       if (!name.startsWith('@logto-machine/')) names.add(name);
     }
   }
   return names;
+};
+
+/** The walkthroughs: complete projects in `docs/walkthroughs/<name>/` that the newcomer test runs. */
+export const walkthroughNames = (): string[] => folders('docs/walkthroughs');
+
+/** Every package a walkthrough's `package.json` lists: what its page's install lines must name. */
+const walkthroughPackages = (name: string): string[] => {
+  const pkg = readJson(`docs/walkthroughs/${name}/package.json`);
+  return Object.keys({ ...pkg.dependencies, ...pkg.devDependencies });
+};
+
+/** The sources of the walkthroughs (to check the variables a command sets) and their npm scripts. */
+const walkthroughContext = () => {
+  const names = walkthroughNames();
+  return {
+    source: names.map((name) => sourceOf(join(repoRoot, 'docs/walkthroughs', name))).join('\n'),
+    scripts: new Set(
+      names.flatMap((name) => Object.keys(readJson(`docs/walkthroughs/${name}/package.json`).scripts ?? {})),
+    ),
+    bins: new Set(
+      folders('packages').flatMap((folder) =>
+        Object.keys(readJson(`packages/${folder}/package.json`).bin ?? {}),
+      ),
+    ),
+  };
 };
 
 /** Every line of the READMEs, trimmed: commands quoted from them are checked by their own readers. */
@@ -100,26 +130,62 @@ const readmeLines = (): Set<string> => {
   );
 };
 
+/** The TypeScript and JavaScript of a folder, to check that it reads a variable. */
+const sourceOf = (dir: string): string =>
+  readdirSync(dir)
+    .flatMap((entry) => {
+      const path = join(dir, entry);
+      if (['node_modules', 'build', '.svelte-kit', 'dist'].includes(entry)) return [];
+      if (statSync(path).isDirectory()) return [sourceOf(path)];
+      return /\.(ts|js)$/.test(entry) ? [readFileSync(path, 'utf8')] : [];
+    })
+    .join('\n');
+
 /** The source of an example app, to check that it reads a variable. */
-const exampleSource = (name: string): string => {
-  const read = (dir: string): string =>
-    readdirSync(dir)
-      .flatMap((entry) => {
-        const path = join(dir, entry);
-        if (['node_modules', 'build', '.svelte-kit', 'dist'].includes(entry)) return [];
-        if (statSync(path).isDirectory()) return [read(path)];
-        return /\.(ts|js)$/.test(entry) ? [readFileSync(path, 'utf8')] : [];
-      })
-      .join('\n');
-  return existsSync(join(repoRoot, 'examples', name)) ? read(join(repoRoot, 'examples', name)) : '';
+const exampleSource = (name: string): string =>
+  existsSync(join(repoRoot, 'examples', name)) ? sourceOf(join(repoRoot, 'examples', name)) : '';
+
+/** The variables of `variables` (`A=1 B=2 `) that `source` does not read. */
+const unreadVariables = (variables: string, source: string) =>
+  [...variables.matchAll(/([A-Z_]+)=/g)]
+    .map((variable) => variable[1]!)
+    .filter((name) => !source.includes(`'${name}'`) && !source.includes(`.${name}`));
+
+/**
+ * Why a command of a walkthrough's "run it" cannot be checked, or `undefined` when it can: `npm install`,
+ * an npm script some walkthrough has (with variables some walkthrough reads), `npx tsc --noEmit`, or
+ * the command of one of our packages (`npx logto-dev-provider`).
+ */
+const uncheckedWalkthroughCommand = (
+  variables: string,
+  command: string,
+  context: ReturnType<typeof walkthroughContext>,
+): string | undefined => {
+  if (command === 'npm install' || command === 'npx tsc --noEmit')
+    return variables ? 'sets variables' : undefined;
+  const bin = /^npx ([\w-]+)(?: --[\w-]+(?: \S+)?)*$/.exec(command);
+  if (bin && context.bins.has(bin[1]!)) return undefined;
+  const script = /^npm (?:start|run ([\w:-]+))$/.exec(command);
+  if (!script) return 'is no walkthrough command';
+  if (!context.scripts.has(script[1] ?? 'start'))
+    return `runs the npm script ${script[1]}, which no walkthrough has`;
+  const unread = unreadVariables(variables, context.source);
+  return unread.length ? `sets ${unread.join(', ')}, which no walkthrough reads` : undefined;
 };
 
 /** Why a shell line cannot be checked against the repository, or `undefined` when it can. */
-const uncheckedShellLine = (line: string, context: { readme: Set<string>; packages: Set<string> }) => {
+const uncheckedShellLine = (
+  line: string,
+  context: {
+    readme: Set<string>;
+    packages: Set<string>;
+    walkthroughs: ReturnType<typeof walkthroughContext>;
+  },
+) => {
   if (context.readme.has(line)) return undefined;
-  const install = /^(?:npm install|npm i|pnpm add|yarn add|bun add)\s+(.+)$/.exec(line);
+  const install = /^(?:npm install|npm i|pnpm add|yarn add|bun add)\s+(-\S+\s+)*([^-].*)$/.exec(line);
   if (install) {
-    const unknown = install[1]!
+    const unknown = install[2]!
       .split(/\s+/)
       .filter((name) => !name.startsWith('-') && !context.packages.has(name));
     return unknown.length ? `installs ${unknown.join(', ')}, which no example uses` : undefined;
@@ -138,17 +204,18 @@ const uncheckedShellLine = (line: string, context: { readme: Set<string>; packag
   if (start) {
     const source = exampleSource(start[1]!);
     if (!source) return `starts examples/${start[1]}, which does not exist`;
-    const unread = [...variables.matchAll(/([A-Z_]+)=/g)]
-      .map((variable) => variable[1]!)
-      .filter((name) => !source.includes(`'${name}'`) && !source.includes(`.${name}`));
+    const unread = unreadVariables(variables, source);
     return unread.length ? `sets ${unread.join(', ')}, which examples/${start[1]} does not read` : undefined;
+  }
+  if (/^(?:npm|npx) /.test(command.trim())) {
+    return uncheckedWalkthroughCommand(variables.trim(), command.trim(), context.walkthroughs);
   }
   return 'is neither a README line, an install of packages the examples use, an example start command nor a docs example';
 };
 
 /** The fenced code blocks of a page that are not checked shell commands. */
 export const pastedCode = (page: string): string[] => {
-  const context = { readme: readmeLines(), packages: installable() };
+  const context = { readme: readmeLines(), packages: installable(), walkthroughs: walkthroughContext() };
   const problems: string[] = [];
   const lines = readFileSync(page, 'utf8').split('\n');
   for (let index = 0; index < lines.length; index++) {
@@ -178,6 +245,34 @@ export const pastedCode = (page: string): string[] => {
   return problems;
 };
 
+/**
+ * The packages of a walkthrough that its page does not install: a page that shows a walkthrough's
+ * `package.json` must have install lines (`npm install …`, `npm install -D …`) naming every dependency.
+ */
+export const missingInstalls = (page: string): string[] => {
+  const text = readFileSync(page, 'utf8');
+  const installed = new Set(
+    [...text.matchAll(/^npm install((?: +\S+)+)$/gm)].flatMap((line) =>
+      line[1]!
+        .trim()
+        .split(/\s+/)
+        .filter((word) => !word.startsWith('-')),
+    ),
+  );
+  return [...text.matchAll(/^<<< @\/walkthroughs\/([\w-]+)\/package\.json/gm)].flatMap(([, name]) =>
+    walkthroughPackages(name!)
+      .filter((pkg) => !installed.has(pkg))
+      .map(
+        (pkg) =>
+          `${relative(docsDir, page)}: shows walkthroughs/${name}/package.json but no install line names ${pkg}`,
+      ),
+  );
+};
+
 /** Every problem of every hand-written page. */
 export const snippetProblems = (): string[] =>
-  handWrittenPages().flatMap((page) => [...brokenSnippets(page), ...pastedCode(page)]);
+  handWrittenPages().flatMap((page) => [
+    ...brokenSnippets(page),
+    ...pastedCode(page),
+    ...missingInstalls(page),
+  ]);

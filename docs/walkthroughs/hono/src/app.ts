@@ -1,0 +1,57 @@
+import { serve } from '@hono/node-server';
+import { logto, requireAuth } from '@logto-machine/hono';
+import { Hono } from 'hono';
+
+/** A setting from the environment; the app stops at start-up when a required one is missing. */
+function setting(name: string): string {
+  const value = process.env[name];
+  if (!value) throw new Error(`Set ${name} (see the walkthrough's "Run it").`);
+  return value;
+}
+
+const port = Number(process.env.PORT ?? 3000);
+// An API resource to get access tokens for, e.g. https://api.example.com (optional).
+const resource = process.env.LOGTO_RESOURCE;
+
+// Pages are plain strings: escape whatever comes from outside.
+const escapeHtml = (text: string) => text.replace(/[&<>"']/g, (char) => `&#${char.charCodeAt(0)};`);
+const page = (body: string) =>
+  `<!doctype html><html><head><meta charset="utf-8"><title>Logto × Hono</title></head><body>${body}</body></html>`;
+
+const app = new Hono();
+
+// Answers /sign-in, /sign-up, /callback and /sign-out, and gives every other route `c.var.logto`.
+app.use(
+  logto({
+    endpoint: setting('LOGTO_ENDPOINT'),
+    appId: setting('LOGTO_APP_ID'),
+    appSecret: setting('LOGTO_APP_SECRET'),
+    // The app's public origin; unset, each request's own origin (set it behind a proxy).
+    baseUrl: process.env.BASE_URL,
+    resources: resource ? [resource] : [],
+    session: { secrets: setting('SESSION_SECRET') },
+  }),
+);
+
+app.get('/', async (c) => {
+  const client = c.var.logto;
+  if (!(await client.isAuthenticated())) {
+    return c.html(page('<p>Not authenticated</p><p><a href="/sign-in">Sign in</a></p>'));
+  }
+  const claims = await client.getIdTokenClaims();
+  return c.html(
+    page(`<h1>Signed in as ${escapeHtml(claims.sub)}</h1>
+<pre>${escapeHtml(JSON.stringify(claims, null, 2))}</pre>
+<p><a href="/protected">Protected page</a> · <a href="/api/token">Access token</a> · <a href="/sign-out">Sign out</a></p>`),
+  );
+});
+
+// Signed out: pages redirect to sign-in (and come back), API routes answer 401.
+app.get('/protected', requireAuth(), (c) => c.html(page('<p>Protected page</p>')));
+
+app.get('/api/token', requireAuth(), async (c) => {
+  const accessToken = await c.var.logto.getAccessToken(resource);
+  return accessToken ? c.json({ accessToken }) : c.json({ accessToken: null }, 401);
+});
+
+serve({ fetch: app.fetch, port }, () => console.log(`Listening on http://localhost:${port}`));

@@ -1,0 +1,3 @@
+import type { RequestEvent } from '@sveltejs/kit';
+
+export const load = ({ locals }: RequestEvent) => ({ claims: locals.user });
