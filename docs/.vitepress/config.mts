@@ -44,9 +44,11 @@ const guide: DefaultTheme.SidebarItem[] = [
       { text: 'Hono', link: '/guide/hono' },
       { text: 'Koa', link: '/guide/koa' },
       { text: 'SvelteKit', link: '/guide/sveltekit' },
+      { text: 'Next.js', link: '/guide/next' },
       { text: 'Custom runtimes', link: '/guide/custom-runtimes' },
       { text: 'Debugging with the inspector', link: '/guide/debugging' },
       { text: 'Migrating from the official SDKs', link: '/guide/migrating' },
+      { text: 'Migrating from @logto/next', link: '/guide/migrating-next' },
     ],
   },
   {

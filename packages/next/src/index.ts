@@ -316,8 +316,9 @@ export const createLogto = (config: LogtoServerConfig | (() => LogtoServerConfig
     },
 
     getLogto: async (options = {}) => {
-      const server = serverOf();
+      // `headers()` first: it marks the page dynamic, so `next build` never renders it without a request.
       const cookie = options.cookie !== undefined ? options.cookie : (await headers()).get('cookie');
+      const server = serverOf();
       // Never written: its Set-Cookie headers are dropped, and it refuses to refresh (see noRefresh).
       const session = server.sessions.open(cookie, { secure: false });
       return new LogtoClient(server.config, {
