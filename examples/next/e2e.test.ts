@@ -1,5 +1,5 @@
-import { runExampleContract } from '@logto-machine/example-contract';
 import { visibleText } from '@logto-machine/dev-provider/testing';
+import { runExampleContract } from '@logto-machine/example-contract';
 import { expect, it } from 'vitest';
 
 // Starts `pnpm --dir examples/next start` (`next build`, then `next start`) against a dev provider and
