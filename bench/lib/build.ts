@@ -20,6 +20,7 @@ export const serverNames = [
   'expressBare',
   'expressLogto',
   'sveltekit',
+  'next',
 ] as const;
 export type ServerName = (typeof serverNames)[number];
 
@@ -27,6 +28,9 @@ export type ServerName = (typeof serverNames)[number];
 export const serverBundle = (name: ServerName): string => `${outDir}/servers/${name}.mjs`;
 /** The adapter-node build of the SvelteKit app. */
 export const sveltekitBuild = `${outDir}/sveltekit`;
+
+/** The Next app, built in place (`next build` writes `bench/next/.next`). */
+export const nextAppDir = `${benchDir}next`;
 
 /** Bare imports from bench's own files stay external, except our workspace packages (TypeScript sources). */
 const externals: Plugin = {
@@ -65,4 +69,13 @@ export const buildSveltekit = (): void => {
     encoding: 'utf8',
   });
   if (result.status !== 0) throw new Error(`vite build failed:\n${result.stdout}\n${result.stderr}`);
+};
+
+export const buildNext = (): void => {
+  const result = spawnSync(process.execPath, [`${benchDir}node_modules/next/dist/bin/next`, 'build'], {
+    cwd: nextAppDir,
+    encoding: 'utf8',
+    env: { ...process.env, NEXT_TELEMETRY_DISABLED: '1' },
+  });
+  if (result.status !== 0) throw new Error(`next build failed:\n${result.stdout}\n${result.stderr}`);
 };
