@@ -23,5 +23,28 @@ runExampleContract({
       expect((await browser.get('/')).status).toBe(200);
       expect(example.provider.stats.refreshGrants.length).toBe(before + 1);
     });
+
+    it('signs out through the server action of the home page (a form POST, no JavaScript)', async () => {
+      const { browser } = await example.signIn();
+      const html = await (await browser.get('/')).text();
+      const field = /name="(\$ACTION_ID_[0-9a-f]+)"/.exec(html)?.[1];
+      expect(field).toBeDefined();
+      const form = new FormData();
+      form.set(field!, '');
+      const response = await fetch(new URL('/', example.baseUrl), {
+        method: 'POST',
+        redirect: 'manual',
+        headers: {
+          origin: example.baseUrl,
+          cookie: [...browser.cookies].map(([name, value]) => `${name}=${value}`).join('; '),
+        },
+        body: form,
+      });
+      expect([303, 307]).toContain(response.status);
+      const location = new URL(response.headers.get('location')!, example.baseUrl);
+      expect(location.href).toContain(`${example.provider.issuer}/session/end`);
+      browser.store(response);
+      expect((await (await browser.get('/api/me')).json()).isAuthenticated).toBe(false);
+    });
   },
 });
