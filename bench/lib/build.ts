@@ -22,6 +22,7 @@ export const serverNames = [
   'expressMachine',
   'expressExample',
   'sveltekit',
+  'next',
 ] as const;
 export type ServerName = (typeof serverNames)[number];
 
@@ -29,6 +30,9 @@ export type ServerName = (typeof serverNames)[number];
 export const serverBundle = (name: ServerName): string => `${outDir}/servers/${name}.mjs`;
 /** The adapter-node build of the SvelteKit app. */
 export const sveltekitBuild = `${outDir}/sveltekit`;
+
+/** The Next app, built in place (`next build` writes `bench/next/.next`). */
+export const nextAppDir = `${benchDir}next`;
 
 /**
  * Bare imports from bench's own files, and from the example apps a server runs, stay external (loaded
@@ -71,4 +75,13 @@ export const buildSveltekit = (): void => {
     encoding: 'utf8',
   });
   if (result.status !== 0) throw new Error(`vite build failed:\n${result.stdout}\n${result.stderr}`);
+};
+
+export const buildNext = (): void => {
+  const result = spawnSync(process.execPath, [`${benchDir}node_modules/next/dist/bin/next`, 'build'], {
+    cwd: nextAppDir,
+    encoding: 'utf8',
+    env: { ...process.env, NEXT_TELEMETRY_DISABLED: '1' },
+  });
+  if (result.status !== 0) throw new Error(`next build failed:\n${result.stdout}\n${result.stderr}`);
 };

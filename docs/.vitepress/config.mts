@@ -52,11 +52,13 @@ const guide: DefaultTheme.SidebarItem[] = [
       { text: 'Koa', link: '/guide/koa' },
       { text: 'Express', link: '/guide/express' },
       { text: 'SvelteKit', link: '/guide/sveltekit' },
+      { text: 'Next.js', link: '/guide/next' },
       { text: 'Bun, Deno, Workers, React Router, Astro', link: '/guide/web-standard' },
       { text: 'Custom runtimes', link: '/guide/custom-runtimes' },
       { text: 'Debugging with the inspector', link: '/guide/debugging' },
       { text: 'Migrating from the official SDKs', link: '/guide/migrating' },
       { text: 'Migrating from @logto/express', link: '/guide/migrating-express' },
+      { text: 'Migrating from @logto/next', link: '/guide/migrating-next' },
     ],
   },
   {

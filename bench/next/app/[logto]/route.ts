@@ -1,0 +1,3 @@
+import { logto } from '../../lib/logto.ts';
+
+export const { GET, POST } = logto.handlers;
