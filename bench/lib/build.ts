@@ -4,9 +4,9 @@
  * app would load them), and the SvelteKit app by `vite build` into `.out/sveltekit`.
  */
 import { spawnSync } from 'node:child_process';
-import { mkdirSync } from 'node:fs';
+import { existsSync, mkdirSync } from 'node:fs';
 import { build, type Plugin } from 'esbuild';
-import { benchDir, outDir } from './paths.ts';
+import { benchDir, outDir, repoRoot } from './paths.ts';
 
 /** The measured servers (files in servers/). */
 export const serverNames = [
@@ -20,6 +20,8 @@ export const serverNames = [
   'expressBare',
   'expressLogto',
   'sveltekit',
+  'honoExample',
+  'koaExample',
 ] as const;
 export type ServerName = (typeof serverNames)[number];
 
@@ -28,14 +30,27 @@ export const serverBundle = (name: ServerName): string => `${outDir}/servers/${n
 /** The adapter-node build of the SvelteKit app. */
 export const sveltekitBuild = `${outDir}/sveltekit`;
 
-/** Bare imports from bench's own files stay external, except our workspace packages (TypeScript sources). */
+/** The package a bare import names (`@scope/name/sub` → `@scope/name`). */
+const packageOf = (path: string) =>
+  path
+    .split('/')
+    .slice(0, path.startsWith('@') ? 2 : 1)
+    .join('/');
+
+/**
+ * Bare imports from bench's own files stay external, except our workspace packages (TypeScript
+ * sources). So do the example apps' (examples/*), when bench has the package: the example and the
+ * bare server then run the very same framework; the others (`@koa/router`) are inlined.
+ */
 const externals: Plugin = {
   name: 'bench-externals',
   setup(build) {
     build.onResolve({ filter: /^[^./]/ }, (args) => {
-      if (args.path.startsWith('@logto-machine/')) return undefined;
-      const fromBench = args.importer.startsWith(benchDir) && !args.importer.includes('/node_modules/');
-      return fromBench ? { external: true } : undefined;
+      if (args.path.startsWith('@logto-machine/') || args.importer.includes('/node_modules/')) return undefined;
+      if (args.importer.startsWith(benchDir)) return { external: true };
+      const fromExample = args.importer.startsWith(`${repoRoot}examples/`);
+      const inBench = existsSync(`${benchDir}node_modules/${packageOf(args.path)}`);
+      return fromExample && inBench ? { external: true } : undefined;
     });
   },
 };
