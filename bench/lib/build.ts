@@ -21,6 +21,7 @@ export const serverNames = [
   'expressLogto',
   'sveltekit',
   'honoExample',
+  'honoExampleHtml',
   'koaExample',
 ] as const;
 export type ServerName = (typeof serverNames)[number];
@@ -46,7 +47,8 @@ const externals: Plugin = {
   name: 'bench-externals',
   setup(build) {
     build.onResolve({ filter: /^[^./]/ }, (args) => {
-      if (args.path.startsWith('@logto-machine/') || args.importer.includes('/node_modules/')) return undefined;
+      if (args.path.startsWith('@logto-machine/') || args.importer.includes('/node_modules/'))
+        return undefined;
       if (args.importer.startsWith(benchDir)) return { external: true };
       const fromExample = args.importer.startsWith(`${repoRoot}examples/`);
       const inBench = existsSync(`${benchDir}node_modules/${packageOf(args.path)}`);

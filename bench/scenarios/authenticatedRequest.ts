@@ -135,6 +135,18 @@ const groups: readonly Group[] = [
         page: { path: '/protected', contains: '<p>Protected page</p>' },
         ours: true,
       },
+      {
+        label: 'the same page from nested hono/html templates (the example before issue 17)',
+        server: 'honoExampleHtml',
+        signInPath: '/sign-in',
+        page: { path: '/protected', contains: '<p>Protected page</p>' },
+      },
+      {
+        label: '@logto-machine/hono (cookie), /me alone',
+        server: 'honoLogto',
+        signInPath: '/sign-in',
+        ours: true,
+      },
     ],
   },
   {
@@ -146,6 +158,12 @@ const groups: readonly Group[] = [
         server: 'koaExample',
         signInPath: '/sign-in',
         page: { path: '/protected', contains: '<p>Protected page</p>' },
+        ours: true,
+      },
+      {
+        label: '@logto-machine/koa (cookie), /me alone',
+        server: 'koaLogto',
+        signInPath: '/sign-in',
         ours: true,
       },
     ],

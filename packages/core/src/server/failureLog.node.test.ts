@@ -208,7 +208,7 @@ describe('every auth failure is logged once', () => {
           method,
           cookie: null,
           contentType: 'application/x-www-form-urlencoded',
-          ...(body === undefined ? {} : { body }),
+          ...(body === undefined ? {} : { body: () => body }),
         })
         .route();
     const statuses: number[] = [];
