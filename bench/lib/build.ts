@@ -23,6 +23,7 @@ export const serverNames = [
   'honoExample',
   'honoExampleHtml',
   'koaExample',
+  'sveltekitExample',
 ] as const;
 export type ServerName = (typeof serverNames)[number];
 
@@ -76,10 +77,18 @@ export const buildServers = async (): Promise<void> => {
   });
 };
 
-export const buildSveltekit = (): void => {
-  const result = spawnSync(process.execPath, [`${benchDir}node_modules/vite/bin/vite.js`, 'build'], {
-    cwd: `${benchDir}sveltekit`,
+/** `vite build` in `dir` (a SvelteKit app with its own adapter-node config), by the Vite of `viteFrom`. */
+const viteBuild = (dir: string, viteFrom: string): void => {
+  const result = spawnSync(process.execPath, [`${viteFrom}node_modules/vite/bin/vite.js`, 'build'], {
+    cwd: dir,
     encoding: 'utf8',
   });
-  if (result.status !== 0) throw new Error(`vite build failed:\n${result.stdout}\n${result.stderr}`);
+  if (result.status !== 0)
+    throw new Error(`vite build in ${dir} failed:\n${result.stdout}\n${result.stderr}`);
+};
+
+/** Builds the bench's SvelteKit app into `.out/sveltekit` and the SvelteKit example into its `build/`. */
+export const buildSveltekit = (): void => {
+  viteBuild(`${benchDir}sveltekit`, benchDir);
+  viteBuild(`${repoRoot}examples/sveltekit`, `${repoRoot}examples/sveltekit/`);
 };

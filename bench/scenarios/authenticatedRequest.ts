@@ -169,6 +169,31 @@ const groups: readonly Group[] = [
     ],
   },
   {
+    framework: 'SvelteKit example',
+    contenders: [
+      {
+        label: 'bare SvelteKit endpoint',
+        server: 'sveltekit',
+        env: { BENCH_LOGTO: '0' },
+        cookieOf: 'examples/sveltekit, signed-in /protected',
+      },
+      {
+        label: 'bare SvelteKit page (server-rendered, no auth)',
+        server: 'sveltekit',
+        env: { BENCH_LOGTO: '0' },
+        cookieOf: 'examples/sveltekit, signed-in /protected',
+        page: { path: '/page', contains: '<p>Protected page</p>' },
+      },
+      {
+        label: 'examples/sveltekit, signed-in /protected',
+        server: 'sveltekitExample',
+        signInPath: '/sign-in',
+        page: { path: '/protected', contains: '<p>Protected page</p>' },
+        ours: true,
+      },
+    ],
+  },
+  {
     framework: 'SvelteKit',
     contenders: [
       {

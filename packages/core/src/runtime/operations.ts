@@ -218,8 +218,9 @@ const logRefreshFailure = (logger: Logger, error: unknown, target: TokenTarget, 
   const tag = _tag ?? 'unknown';
   const outcome =
     level === 'error'
-      ? 'the provider could not be reached; the request goes on without a new access token'
-      : 'the request fails with this error';
+      ? 'The provider could not be reached: the request goes on without a new access token.'
+      : 'The request fails with this error.';
+  const said = (message ?? 'No message.').replace(/\.?$/, '.');
   logFailureOnce(
     logger,
     level,
@@ -231,7 +232,7 @@ const logRefreshFailure = (logger: Logger, error: unknown, target: TokenTarget, 
       ...(target.resource === undefined ? {} : { resource: target.resource }),
       ...(target.organizationId === undefined ? {} : { organizationId: target.organizationId }),
     },
-    `[logto-machine] A token refresh failed: ${tag}${reason ? ` (${reason})` : ''}: ${message ?? 'no message'}; ${outcome}.`,
+    `[logto-machine] A token refresh failed: ${tag}${reason ? ` (${reason})` : ''}: ${said} ${outcome}`,
   );
 };
 
