@@ -11,7 +11,7 @@ import { availableParallelism } from 'node:os';
 import { buildServers, buildSveltekit, type ServerName, serverBundle, sveltekitBuild } from '../lib/build.ts';
 import { distinctSessions, manySessions } from '../lib/distinctSessions.ts';
 import { runLoad } from '../lib/load.ts';
-import { outDir } from '../lib/paths.ts';
+import { outDir, sveltekitExampleBuild } from '../lib/paths.ts';
 import { type Check, check, type Scenario, type Settings, type Table } from '../lib/report.ts';
 import { pinToCpus, type ServerProcess, startProvider, startServer } from '../lib/servers.ts';
 import { fetchWith, signIn } from '../lib/signIn.ts';
@@ -252,6 +252,7 @@ const measureGroup = async (
   const env = {
     LOGTO_ENDPOINT: endpoint,
     SVELTEKIT_BUILD: sveltekitBuild,
+    SVELTEKIT_EXAMPLE_BUILD: sveltekitExampleBuild,
     OIDC_AUTH_SECRET: sessionSecret,
     OIDC_ISSUER: `${endpoint}/oidc`,
     OIDC_CLIENT_ID: 'demo-app',

@@ -1,14 +1,13 @@
 /**
  * The SvelteKit example app (examples/sveltekit, built by lib/build.ts with its own adapter-node
- * config into examples/sveltekit/build) on adapter-node's `handler`, configured as the other example
+ * config into examples/sveltekit/build, passed as SVELTEKIT_EXAMPLE_BUILD) on adapter-node's `handler`, configured as the other example
  * rows (the dev provider's demo app, the same scopes and resource). Counted when a page answers 200
  * (a signed-out request is redirected to sign-in), around the handler, so the app is untouched.
  */
 import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { sveltekitExampleBuild } from '../lib/paths.ts';
 import { sessionSecret } from './config.ts';
-import { counted, ready } from './control.ts';
+import { counted, ready, requiredEnv } from './control.ts';
 
 type Handler = (request: unknown, response: unknown, next: () => void) => void;
 
@@ -24,7 +23,9 @@ server.listen(0, '127.0.0.1', async () => {
     LOGTO_RESOURCES: 'https://api.example.com',
     SESSION_SECRET: sessionSecret,
   });
-  const { handler } = (await import(`${sveltekitExampleBuild}/handler.js`)) as { handler: Handler };
+  const { handler } = (await import(`${requiredEnv('SVELTEKIT_EXAMPLE_BUILD')}/handler.js`)) as {
+    handler: Handler;
+  };
   server.on('request', (request, response) => {
     response.once('finish', () => {
       if (response.statusCode === 200) counted();
