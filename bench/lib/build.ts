@@ -4,7 +4,7 @@
  * app would load them), and the SvelteKit app by `vite build` into `.out/sveltekit`.
  */
 import { spawnSync } from 'node:child_process';
-import { mkdirSync } from 'node:fs';
+import { existsSync, mkdirSync } from 'node:fs';
 import { build, type Plugin } from 'esbuild';
 import { benchDir, outDir, repoRoot } from './paths.ts';
 
@@ -23,6 +23,10 @@ export const serverNames = [
   'expressExample',
   'sveltekit',
   'next',
+  'honoExample',
+  'honoExampleHtml',
+  'koaExample',
+  'sveltekitExample',
 ] as const;
 export type ServerName = (typeof serverNames)[number];
 
@@ -34,18 +38,28 @@ export const sveltekitBuild = `${outDir}/sveltekit`;
 /** The Next app, built in place (`next build` writes `bench/next/.next`). */
 export const nextAppDir = `${benchDir}next`;
 
+/** The package a bare import names (`@scope/name/sub` → `@scope/name`). */
+const packageOf = (path: string) =>
+  path
+    .split('/')
+    .slice(0, path.startsWith('@') ? 2 : 1)
+    .join('/');
+
 /**
- * Bare imports from bench's own files, and from the example apps a server runs, stay external (loaded
- * from bench/node_modules, the same framework for every row), except our workspace packages
- * (TypeScript sources).
+ * Bare imports from bench's own files stay external, except our workspace packages (TypeScript
+ * sources). So do the example apps' (examples/*), when bench has the package: the example and the
+ * bare server then run the very same framework; the others (`@koa/router`) are inlined.
  */
 const externals: Plugin = {
   name: 'bench-externals',
   setup(build) {
     build.onResolve({ filter: /^[^./]/ }, (args) => {
-      if (args.path.startsWith('@logto-machine/')) return undefined;
-      const ours = [benchDir, `${repoRoot}examples/`].some((dir) => args.importer.startsWith(dir));
-      return ours && !args.importer.includes('/node_modules/') ? { external: true } : undefined;
+      if (args.path.startsWith('@logto-machine/') || args.importer.includes('/node_modules/'))
+        return undefined;
+      if (args.importer.startsWith(benchDir)) return { external: true };
+      const fromExample = args.importer.startsWith(`${repoRoot}examples/`);
+      const inBench = existsSync(`${benchDir}node_modules/${packageOf(args.path)}`);
+      return fromExample && inBench ? { external: true } : undefined;
     });
   },
 };
@@ -69,12 +83,20 @@ export const buildServers = async (): Promise<void> => {
   });
 };
 
-export const buildSveltekit = (): void => {
-  const result = spawnSync(process.execPath, [`${benchDir}node_modules/vite/bin/vite.js`, 'build'], {
-    cwd: `${benchDir}sveltekit`,
+/** `vite build` in `dir` (a SvelteKit app with its own adapter-node config), by the Vite of `viteFrom`. */
+const viteBuild = (dir: string, viteFrom: string): void => {
+  const result = spawnSync(process.execPath, [`${viteFrom}node_modules/vite/bin/vite.js`, 'build'], {
+    cwd: dir,
     encoding: 'utf8',
   });
-  if (result.status !== 0) throw new Error(`vite build failed:\n${result.stdout}\n${result.stderr}`);
+  if (result.status !== 0)
+    throw new Error(`vite build in ${dir} failed:\n${result.stdout}\n${result.stderr}`);
+};
+
+/** Builds the bench's SvelteKit app into `.out/sveltekit` and the SvelteKit example into its `build/`. */
+export const buildSveltekit = (): void => {
+  viteBuild(`${benchDir}sveltekit`, benchDir);
+  viteBuild(`${repoRoot}examples/sveltekit`, `${repoRoot}examples/sveltekit/`);
 };
 
 export const buildNext = (): void => {

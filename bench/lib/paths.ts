@@ -7,3 +7,5 @@ export const benchDir = fileURLToPath(new URL('../', import.meta.url));
 export const outDir = `${benchDir}.out`;
 /** The repository root. */
 export const repoRoot = fileURLToPath(new URL('../../', import.meta.url));
+/** The adapter-node build of the SvelteKit example (its own config: examples/sveltekit/build). */
+export const sveltekitExampleBuild = `${repoRoot}examples/sveltekit/build`;

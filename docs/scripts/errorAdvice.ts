@@ -38,7 +38,7 @@ export const errorAdvice: Readonly<Record<string, string>> = {
   'CallbackError.MissingState':
     'The callback was not produced by a sign-in of this app: start the sign-in again.',
   'CallbackError.UnknownState':
-    'No pending sign-in matches: the link was used twice, expired (10 minutes), or the sign-in began on another host (`localhost` vs `127.0.0.1`) or in another browser. Start again on one origin.',
+    'No pending sign-in matches: the link was used twice, expired (10 minutes), or the sign-in began on another host (`localhost` vs `127.0.0.1`) or in another browser. Start again on one origin. With `baseUrl` set, sign-ins opened at another host are moved to its host first (see Debugging, "Opened at another address than baseUrl").',
   'CallbackError.MissingCode': 'The provider sent no code: start the sign-in again.',
   'CallbackError.MissingIssuer':
     'The provider promised RFC 9207 `iss` and left it out; a proxy may strip query parameters. Start again; if it persists, check what rewrites the callback URL.',

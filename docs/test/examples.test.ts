@@ -6,12 +6,15 @@
 import { spawn } from 'node:child_process';
 import { once } from 'node:events';
 import { join } from 'node:path';
+import { LogtoServer } from '@logto-machine/core';
 import { type DevProvider, startDevProvider } from '@logto-machine/dev-provider';
 import { Browser, CookieJar, completeSignIn, locationOf } from '@logto-machine/dev-provider/testing';
+import pino from 'pino';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { InspectionEvent } from 'xstate';
 import clientWorker from '../examples/clientWorker.ts';
 import { fakeTokens, fakeTransaction, inspectedSession } from '../examples/inspect.ts';
+import { config as loggingConfig } from '../examples/logging.ts';
 import { signInByHand } from '../examples/machine.ts';
 import serverWorker from '../examples/serverWorker.ts';
 import { docsDir } from '../scripts/paths.ts';
@@ -91,6 +94,42 @@ describe('the workers of "custom runtimes" against the dev provider', () => {
     const response = await browser.get('/callback?state=forged&code=forged');
     expect(response.status).toBe(400);
     expect(await response.text()).toContain('Error: ');
+  });
+});
+
+describe('the logging example', () => {
+  let provider: DevProvider;
+  beforeAll(async () => {
+    provider = await startDevProvider();
+  });
+  afterAll(() => provider?.stop());
+
+  it('takes pino’s logger as it is: a stale callback link writes one line with its tag, reason and status', async () => {
+    const lines: string[] = [];
+    const server = new LogtoServer({
+      ...loggingConfig,
+      endpoint: provider.url,
+      baseUrl: 'http://127.0.0.1:4599',
+      logger: pino({ level: 'info' }, { write: (line: string) => void lines.push(line) }),
+    });
+    const request = server.open({
+      url: 'http://127.0.0.1:4599/callback?code=c&state=s',
+      method: 'GET',
+      cookie: null,
+    });
+    expect((await request.route())?.status).toBe(400);
+    expect(lines).toHaveLength(1);
+    expect(JSON.parse(lines[0]!)).toMatchObject({
+      level: 40,
+      event: 'logto.failure',
+      path: '/callback',
+      status: 400,
+      error: 'CallbackError',
+      reason: 'UnknownState',
+      msg: expect.stringMatching(
+        /^\[logto-machine\] \/callback answered 400: CallbackError \(UnknownState\)/,
+      ),
+    });
   });
 });
 

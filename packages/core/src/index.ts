@@ -81,7 +81,7 @@ export { Crypto, type CryptoShape, layerWebCrypto, webCrypto } from './ports/Cry
 // Ports
 export { type FetchHttpOptions, Http, type HttpShape, layerFetch, makeFetchHttp } from './ports/Http.ts';
 export { Lock, type LockShape, layerMemoryLock, makeMemoryLock } from './ports/Lock.ts';
-export { consoleLogger, type Logger } from './ports/Logger.ts';
+export { consoleLogger, type Logger, type LogLevel, type LogMethod } from './ports/Logger.ts';
 export {
   fromStorage,
   layerMemory,

@@ -100,7 +100,7 @@ export async function startDevProvider(options?: DevProviderOptions): Promise<De
   const listening = await listen(resolved.host, resolved.port, () => routes!);
   const url = `http://${urlHost(resolved.host)}:${listening.port}`;
   const issuer = `${url}/oidc`;
-  const provider = createProvider({ issuer, options: resolved, directory, keys, stats });
+  const provider = await createProvider({ issuer, options: resolved, directory, keys, stats });
   const hint = resolved.users === defaultUsers ? 'Demo account: demo / demo-password' : undefined;
   routes = {
     oidc: provider.callback(),

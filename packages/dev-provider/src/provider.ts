@@ -1,6 +1,6 @@
 import { randomBytes } from 'node:crypto';
 
-import Provider, { errors, type FindAccount, type KoaContextWithOIDC } from 'oidc-provider';
+import type { FindAccount, KoaContextWithOIDC, Provider } from 'oidc-provider';
 
 import { scopeClaims, userClaims } from './claims.js';
 import { allowLoopbackRedirects, clientMetadata, corsAllowed } from './clients.js';
@@ -11,6 +11,7 @@ import { createMemoryAdapter } from './memoryAdapter.js';
 import { addAtHash } from './middleware/atHash.js';
 import { logtoErrorBodies } from './middleware/errorBody.js';
 import { splitResourceParam } from './middleware/resourceParam.js';
+import { errors, loadProvider } from './oidcProvider.js';
 import type { ResolvedOptions } from './options.js';
 import { logoutPage, logoutSuccessPage } from './pages.js';
 import { extraTokenClaims, keepEmptyScope, resourceServerInfo } from './resources.js';
@@ -69,7 +70,14 @@ export interface ProviderDeps {
 }
 
 /** Builds the oidc-provider instance configured the way Logto's `initOidc` does. */
-export function createProvider({ issuer, options, directory, keys, stats }: ProviderDeps): Provider {
+export async function createProvider({
+  issuer,
+  options,
+  directory,
+  keys,
+  stats,
+}: ProviderDeps): Promise<Provider> {
+  const Provider = await loadProvider();
   const findAccount: FindAccount = (_ctx, sub) => {
     const user = directory.findById(sub);
     return (

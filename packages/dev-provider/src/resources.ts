@@ -1,6 +1,6 @@
-import { errors, type KoaContextWithOIDC, type ResourceServer } from 'oidc-provider';
-
+import type { KoaContextWithOIDC, ResourceServer } from 'oidc-provider';
 import type { Directory } from './directory.js';
+import { errors } from './oidcProvider.js';
 import type { ResolvedOptions } from './options.js';
 
 /** Logto's reserved resource for organization permissions (`ReservedResource.Organization`). */

@@ -70,4 +70,27 @@ describe('logto middleware on Hono', () => {
     expect((await me({ cookie }, { incoming: { headers: {} } })).status).toBe(200);
     expect((await me({ cookie })).status).toBe(200);
   });
+
+  it('moves a sign-in opened at another host than baseUrl’s there, and logs failures to the logger', async () => {
+    const logged: string[] = [];
+    const log = (_details: unknown, message: string) => void logged.push(message);
+    const config = {
+      ...configFor(ops.provider),
+      baseUrl: 'http://127.0.0.1:3000',
+      logger: { debug: log, info: log, warn: log, error: log },
+    };
+    const app = makeApp(config);
+    const moved = await app.fetch(new Request('http://localhost:3000/sign-in?returnTo=%2Fprotected'));
+    expect(moved.status).toBe(302);
+    expect(moved.headers.get('location')).toBe(
+      'http://127.0.0.1:3000/sign-in?returnTo=%2Fprotected&logto_moved=1',
+    );
+    expect(moved.headers.get('set-cookie')).toBeNull();
+    const stale = await app.fetch(new Request('http://127.0.0.1:3000/callback?code=c&state=s'));
+    expect(stale.status).toBe(400);
+    expect(await stale.text()).toContain('Open the app at http://127.0.0.1:3000 and sign in again.');
+    expect(logged).toHaveLength(2);
+    expect(logged[0]).toContain('opened at http://localhost:3000, but baseUrl is http://127.0.0.1:3000');
+    expect(logged[1]).toContain('/callback answered 400: CallbackError (UnknownState)');
+  });
 });

@@ -2,6 +2,7 @@ import * as Context from 'effect/Context';
 import type { SessionFailure } from '../machine/context.ts';
 import type { NormalizedConfig } from '../oidc/config.ts';
 import type { SeenLogoutTokens } from '../oidc/logoutToken.ts';
+import type { Logger } from '../ports/Logger.ts';
 import type { ProviderCache } from './providerCache.ts';
 import type { RefreshLedger } from './refreshLedger.ts';
 
@@ -28,6 +29,8 @@ export interface ClientSettingsShape {
   readonly logoutTokens: SeenLogoutTokens;
   /** Called after every step of the session machine (for Stately's inspector or logs); tokens redacted. */
   readonly inspect: SessionInspector | undefined;
+  /** Where refused and failed refreshes are logged. */
+  readonly logger: Logger;
   /** The machine's state while one of its actors runs (e.g. `refreshing`), for `getSessionState()`. */
   readonly live: LiveSession;
 }

@@ -12,6 +12,7 @@ import { Clock, type ClockShape, systemClock } from '../ports/Clock.ts';
 import { Crypto, type CryptoShape, webCrypto } from '../ports/Crypto.ts';
 import { Http, type HttpShape, makeFetchHttp } from '../ports/Http.ts';
 import { Lock, type LockShape, makeMemoryLock } from '../ports/Lock.ts';
+import { checkLogger, consoleLogger, type Logger } from '../ports/Logger.ts';
 import { fromStorage, MemoryStorage, type Storage, StorageService } from '../ports/Storage.ts';
 import { ClientSettings, type ClientSettingsShape, type SessionInspector } from './ClientSettings.ts';
 import * as Operations from './operations.ts';
@@ -51,12 +52,29 @@ export interface LogtoClientOptions {
    * the machine live in Stately's inspector (`@statelyai/inspect`). Off by default.
    */
   readonly inspect?: SessionInspector | undefined;
+  /**
+   * Where a refresh that failed is logged, once (the provider refused the refresh token and the
+   * session ended, or the provider could not be reached): the error's tag and reason, never a token.
+   * `{ debug, info, warn, error }`, each `(details, message)`: pino's logger as it is; default
+   * `consoleLogger`. `LogtoServer` passes its own.
+   */
+  readonly logger?: Logger | undefined;
 }
 
 const sharedLock = makeMemoryLock();
 const sharedLedger = new RefreshLedger();
 const sharedLogoutTokens = new SeenLogoutTokens();
 const normalized = new WeakMap<LogtoConfig, NormalizedConfig>();
+/** Loggers already checked: a server's clients, one per request, share one. */
+const checkedLoggers = new WeakSet<object>();
+
+const clientLogger = (logger: Logger | undefined): Logger => {
+  if (logger === undefined) return consoleLogger;
+  if (checkedLoggers.has(logger)) return logger;
+  const checked = checkLogger(logger, 'LogtoClient');
+  checkedLoggers.add(checked);
+  return checked;
+};
 
 const checkedConfig = (config: LogtoConfig): NormalizedConfig => {
   const cached = typeof config === 'object' && config !== null ? normalized.get(config) : undefined;
@@ -103,6 +121,7 @@ export const checkClientOptions = (config: LogtoConfig, options: LogtoClientOpti
   checkedConfig(config);
   if (options.storage !== undefined) checkStorage(options.storage);
   nonNegative(options.tokenExpirySkewMs, 60_000, 'tokenExpirySkewMs');
+  clientLogger(options.logger);
 };
 
 /** Builds the services a client runs on, as one Effect layer: the Effect API's entry point. */
@@ -128,6 +147,7 @@ const makeServices = (
     logoutTokens: options.logoutTokens ?? sharedLogoutTokens,
     openedAt,
     inspect: options.inspect,
+    logger: clientLogger(options.logger),
     live: { current: undefined },
   };
   return Context.make(ClientSettings, settings).pipe(
@@ -169,6 +189,7 @@ export class LogtoClient {
     this.#options = options;
     this.#clock = options.clock ?? systemClock;
     this.#skewMs = nonNegative(options.tokenExpirySkewMs, 60_000, 'tokenExpirySkewMs');
+    clientLogger(options.logger);
     this.#openedAt = this.#clock.now();
   }
 

@@ -29,6 +29,7 @@ import { Clock } from '../ports/Clock.ts';
 import { Crypto } from '../ports/Crypto.ts';
 import { Http } from '../ports/Http.ts';
 import { Lock } from '../ports/Lock.ts';
+import { type Logger, type LogLevel, logFailureOnce } from '../ports/Logger.ts';
 import { StorageService } from '../ports/Storage.ts';
 import { discover, keySourceFor, refreshTokenKey, retryTransient } from './actors.ts';
 import { ClientSettings } from './ClientSettings.ts';
@@ -209,6 +210,33 @@ export const checkTarget = (target: TokenTarget) =>
   });
 
 /**
+ * Logs a refresh that failed, once: the error's tag, reason and message (never a token) and what it was
+ * for (an API resource and an organization id are names, not secrets).
+ */
+const logRefreshFailure = (logger: Logger, error: unknown, target: TokenTarget, level: LogLevel) => {
+  const { _tag, reason, message } = error as { _tag?: string; reason?: string; message?: string };
+  const tag = _tag ?? 'unknown';
+  const outcome =
+    level === 'error'
+      ? 'The provider could not be reached: the request goes on without a new access token.'
+      : 'The request fails with this error.';
+  const said = (message ?? 'No message.').replace(/\.?$/, '.');
+  logFailureOnce(
+    logger,
+    level,
+    error,
+    {
+      event: 'logto.refreshFailed',
+      error: tag,
+      ...(reason === undefined ? {} : { reason }),
+      ...(target.resource === undefined ? {} : { resource: target.resource }),
+      ...(target.organizationId === undefined ? {} : { organizationId: target.organizationId }),
+    },
+    `[logto-machine] A token refresh failed: ${tag}${reason ? ` (${reason})` : ''}: ${said} ${outcome}`,
+  );
+};
+
+/**
  * Steps the machine's refresh under the refresh token's lock (single-flight): on the session as stored
  * now, which another request may have refreshed while this one waited. `'rotated'` when the machine
  * says the refresh token changed under the caller (`refresh.rotatedElsewhere`): retry on the new one.
@@ -231,10 +259,18 @@ const refreshUnderLock = (refreshToken: string, target: TokenTarget, key: string
       },
     });
     if (result.emitted.includes('refresh.rotatedElsewhere')) return 'rotated' as const;
-    if (result.tags.has('expired')) return yield* sessionEndedError(result.context.failure);
+    if (result.tags.has('expired')) {
+      const ended = sessionEndedError(result.context.failure);
+      logRefreshFailure(settings.logger, ended, target, 'warn');
+      return yield* ended;
+    }
     const failure = result.actorFailure;
     if (failure !== undefined) {
-      if (isTransientFailure(failure)) return null;
+      if (isTransientFailure(failure)) {
+        logRefreshFailure(settings.logger, failure, target, 'error');
+        return null;
+      }
+      logRefreshFailure(settings.logger, failure, target, 'warn');
       return yield* Effect.fail(failure as LogtoMachineError);
     }
     // A token just received is handed out even when it lives shorter than the skew.

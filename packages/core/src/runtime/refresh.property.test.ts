@@ -20,6 +20,8 @@ const config = {
   scopes: ['urn:logto:scope:organizations'],
 };
 const start = Date.UTC(2026, 10, 27);
+const quiet = () => {};
+const quietLogger = { debug: quiet, info: quiet, warn: quiet, error: quiet };
 
 const target = fc.oneof(
   fc.constant({}),
@@ -65,7 +67,13 @@ describe('refresh under random interleavings', { timeout: 300_000 }, () => {
     async (answers, steps) => {
       const clock = makeManualClock(start);
       const provider = new FakeProvider(clock, answers);
-      const shared = { cache: new ProviderCache(), ledger: new RefreshLedger(), lock: makeMemoryLock() };
+      const shared = {
+        cache: new ProviderCache(),
+        ledger: new RefreshLedger(),
+        lock: makeMemoryLock(),
+        // Hundreds of failed refreshes per run: each is logged (src/server/failureLog.node.test.ts), not printed here.
+        logger: quietLogger,
+      };
       const http = makeFetchHttp({ fetch: provider.fetch, timeoutMs: 20 });
       const browser = new MemoryStorage();
       await browser.set(sessionKey, seed(clock.now()));

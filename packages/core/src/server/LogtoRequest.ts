@@ -152,6 +152,8 @@ export class LogtoRequest {
       signInPath: this.settings.routes.signIn,
       returnTo: this.#here(),
       setCookie: this.setCookieHeaders(),
+      logger: this.settings.logger,
+      path: this.path,
     });
   }
 

@@ -101,7 +101,7 @@ describe('the session cookie name', () => {
 describe('the logger option', () => {
   it("receives the sessions' warnings instead of console", async () => {
     const consoleWarn = vi.spyOn(console, 'warn').mockImplementation(() => {});
-    const logger = { warn: vi.fn() };
+    const logger = { debug: vi.fn(), info: vi.fn(), warn: vi.fn(), error: vi.fn() };
     const logged = new LogtoServer({
       endpoint: 'https://tenant.example',
       appId: 'app-1',

@@ -6,6 +6,7 @@
  */
 import { ConfigError } from '../errors.ts';
 import { normalizeConfig } from '../oidc/config.ts';
+import { checkLogger, type Logger } from '../ports/Logger.ts';
 import { checkClientOptions, LogtoClient, type LogtoClientOptions } from '../runtime/LogtoClient.ts';
 import { defaultCookieName, makeSessions } from '../session/makeSessions.ts';
 import type { Sessions } from '../session/Sessions.ts';
@@ -36,6 +37,7 @@ export class LogtoServer implements ServerSettings {
   readonly routes: LogtoRoutes;
   /** The sessions every request opens: `kind: 'cookie'` (`CookieSessions`), or `kind: 'store'` (`StoreSessions`, with `deleteSessions`). */
   readonly sessions: Sessions;
+  readonly logger: Logger;
   readonly #baseUrl: URL | undefined;
   /** Without `baseUrl`: each request origin's parse (scheme and authority → origin), a few at a time. */
   readonly #origins = new Map<string, URL>();
@@ -64,15 +66,17 @@ export class LogtoServer implements ServerSettings {
     this.config = config;
     this.#baseUrl = config.baseUrl === undefined ? undefined : new URL(new URL(config.baseUrl).origin);
     this.routes = resolveRoutes(config);
+    this.logger = checkLogger(config.logger, 'LogtoServer');
     const { path } = (config.session ?? {}) as { path?: string | undefined };
     this.sessions = makeSessions(config.session, {
       cookieName: defaultCookieName(this.#baseUrl, typeof path === 'string' ? path : undefined),
       clock: config.clientOptions?.clock,
-      logger: config.logger,
+      logger: this.logger,
     });
     // Fail now rather than on the first request if the client options are wrong.
     checkClientOptions(config, config.clientOptions);
-    this.#clientOptions = { ...config.clientOptions };
+    // The clients log refused refreshes where the server logs everything else.
+    this.#clientOptions = { logger: this.logger, ...config.clientOptions };
   }
 
   /**

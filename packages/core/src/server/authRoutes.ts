@@ -11,6 +11,7 @@ import { backchannelError, loggedOut, readLogoutToken } from './backchannelLogou
 import { type FailureAnswer, failureResponse } from './errorMapping.ts';
 import type { LogtoRequestInput } from './LogtoRequestInput.ts';
 import type { LogtoResponse } from './LogtoResponse.ts';
+import { moveToBaseUrl, unknownTransactionMessage } from './originCheck.ts';
 import { safeReturnTo } from './returnTo.ts';
 import type { LogtoRoutes, ServerSettings } from './serverConfig.ts';
 
@@ -45,14 +46,33 @@ const redirect = (request: AuthRouteRequest, location: string): LogtoResponse =>
   setCookie: request.setCookieHeaders(),
 });
 
-/** The answer to `error` on `request`'s route. */
+/** The answer to `error` on `request`'s route, logged once. */
 const failed = (request: AuthRouteRequest, error: unknown, answer: FailureAnswer): LogtoResponse =>
   failureResponse(error, {
     answer,
     signInPath: request.settings.routes.signIn,
     returnTo: `${request.url.pathname}${request.url.search}`,
     setCookie: answer === 'backchannelLogout' ? [] : request.setCookieHeaders(),
+    logger: request.settings.logger,
+    path: request.url.pathname,
+    ...(answer === 'callback'
+      ? { unknownStateMessage: unknownTransactionMessage(request.url, request.baseUrl) }
+      : {}),
   });
+
+/** A back-channel logout request refused before any token is read (405, 501), logged once. */
+const refused = (
+  request: AuthRouteRequest,
+  status: 405 | 501,
+  message: string,
+  headers?: Readonly<Record<string, string>>,
+): LogtoResponse => {
+  request.settings.logger.warn(
+    { event: 'logto.failure', path: request.url.pathname, status, error: 'BackchannelLogoutRefused' },
+    `[logto-machine] ${request.url.pathname} answered ${status}: ${message}`,
+  );
+  return { ...backchannelError(status, message, headers), setCookie: [] };
+};
 
 /**
  * Answers the auth route `route`, or `null` when the method is not one it answers (the app's own
@@ -75,6 +95,8 @@ export const answerAuthRoute = async (
 };
 
 const signIn = async (request: AuthRouteRequest, signUp: boolean): Promise<LogtoResponse> => {
+  const moved = moveToBaseUrl(request);
+  if (moved) return moved;
   const { config, routes } = request.settings;
   const returnTo = safeReturnTo(request.url.searchParams.get('returnTo'), request.baseUrl);
   const location = await request.client.signIn({
@@ -114,30 +136,23 @@ const signOut = async (request: AuthRouteRequest): Promise<LogtoResponse> => {
  */
 const backchannelLogout = async (request: AuthRouteRequest): Promise<LogtoResponse> => {
   if (request.method !== 'POST') {
-    return {
-      ...backchannelError(405, 'Logout tokens are POSTed to this route.', { allow: 'POST' }),
-      setCookie: [],
-    };
+    return refused(request, 405, 'Logout tokens are POSTed to this route.', { allow: 'POST' });
   }
   const { sessions } = request.settings;
   if (sessions.kind !== 'store') {
-    return {
-      ...backchannelError(
-        501,
-        'Back-channel logout needs server-side sessions (store mode): this app keeps its sessions in cookies, so there is none to delete.',
-      ),
-      setCookie: [],
-    };
+    return refused(
+      request,
+      501,
+      'Back-channel logout needs server-side sessions (store mode): this app keeps its sessions in cookies, so there is none to delete.',
+    );
   }
   const { body, contentType } = request.input;
   if (!body) {
-    return {
-      ...backchannelError(
-        501,
-        'This server adapter does not pass request bodies to LogtoServer (input.body).',
-      ),
-      setCookie: [],
-    };
+    return refused(
+      request,
+      501,
+      'This server adapter does not pass request bodies to LogtoServer (input.body).',
+    );
   }
   try {
     const token = await readLogoutToken(

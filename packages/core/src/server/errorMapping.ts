@@ -6,7 +6,9 @@
  * @module
  */
 import { isLogtoMachineError } from '../errors.ts';
+import type { Logger } from '../ports/Logger.ts';
 import { backchannelError } from './backchannelLogout.ts';
+import { logFailure } from './failureLog.ts';
 import type { LogtoResponse } from './LogtoResponse.ts';
 import { signInPathFor } from './returnTo.ts';
 
@@ -113,6 +115,12 @@ export interface FailureContext {
   readonly returnTo: string;
   /** The cookies the request changed, sent with the answer (a callback's failure changes none). */
   readonly setCookie: readonly string[];
+  /** Where the failure is logged, once, with its status (see `logFailure`); not logged without one. */
+  readonly logger?: Logger;
+  /** The failed request's path, for the log (never its query). */
+  readonly path?: string;
+  /** What a callback without a sign-in transaction says instead of the generic "link has expired". */
+  readonly unknownStateMessage?: string;
 }
 
 /**
@@ -122,6 +130,18 @@ export interface FailureContext {
  * @see https://openid.net/specs/openid-connect-backchannel-1_0.html#BCResponse
  */
 export const failureResponse = (error: unknown, context: FailureContext): LogtoResponse => {
+  const response = answerFailure(error, context);
+  if (context.logger) {
+    logFailure(context.logger, error, {
+      path: context.path ?? context.returnTo.split('?', 1)[0]!,
+      status: response.status,
+      signInAgain: response.kind === 'redirect' || response.status === 401,
+    });
+  }
+  return response;
+};
+
+const answerFailure = (error: unknown, context: FailureContext): LogtoResponse => {
   const { answer, signInPath, returnTo, setCookie } = context;
   if (answer === 'backchannelLogout') {
     // §2.8: a logout that failed for any reason (a broken token, an unreachable provider or store) is 400.
@@ -133,7 +153,11 @@ export const failureResponse = (error: unknown, context: FailureContext): LogtoR
     // A failed callback creates no session (and leaves an existing one alone: a forged callback link
     // must not be able to sign anyone out), so it never sends the user around the sign-in loop.
     const status = failure.status >= 500 ? failure.status : 400;
-    return { kind: 'page', status, body: errorPage(failure.message, signInPath), setCookie };
+    const unknownState =
+      context.unknownStateMessage !== undefined && tagOf(error)?.reason === 'UnknownState'
+        ? context.unknownStateMessage
+        : undefined;
+    return { kind: 'page', status, body: errorPage(unknownState ?? failure.message, signInPath), setCookie };
   }
   if (failure.signInAgain && answer === 'page') {
     return { kind: 'redirect', status: 302, location: signInPathFor(signInPath, returnTo), setCookie };

@@ -48,13 +48,20 @@ export interface LogtoServerConfig extends LogtoConfig {
    * is the sessions' clock too (store mode measures entry expiry with it).
    */
   readonly clientOptions?: Omit<LogtoClientOptions, 'storage'> | undefined;
-  /** Where the SDK's warnings go (an oversized session cookie); default `console.warn`. Pino's logger fits. */
+  /**
+   * Where the SDK logs: every failed auth request once (its error tag, reason and status, never a
+   * token, code, cookie value or secret), refused refreshes and back-channel logouts, an oversized
+   * session cookie. `{ debug, info, warn, error }`, each `(details, message)`: pino's logger as it is;
+   * default `consoleLogger` (the console).
+   */
   readonly logger?: Logger | undefined;
 }
 
 /** What every request of a server app shares: its configuration, routes and sessions (a `LogtoServer` is one). */
 export interface ServerSettings {
   readonly config: LogtoServerConfig;
+  /** Where failures are logged (the config's `logger`, or `consoleLogger`). */
+  readonly logger: Logger;
   readonly routes: LogtoRoutes;
   readonly sessions: Sessions;
 }

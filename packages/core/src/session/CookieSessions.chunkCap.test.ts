@@ -129,7 +129,7 @@ describe(`at most maxChunks (${maxChunks}) cookies per value`, () => {
 
   it('sends the oversized-session warning to the configured logger, sizes only, not to console', async () => {
     const consoleWarn = vi.spyOn(console, 'warn').mockImplementation(() => {});
-    const logger = { warn: vi.fn() };
+    const logger = { debug: vi.fn(), info: vi.fn(), warn: vi.fn(), error: vi.fn() };
     const now = Date.now();
     const accessTokens = Object.fromEntries(
       Array.from({ length: 40 }, (_, index) => [
@@ -153,9 +153,9 @@ describe(`at most maxChunks (${maxChunks}) cookies per value`, () => {
     expect(`${JSON.stringify(details)} ${message}`).not.toContain('secret-token');
   });
 
-  it('refuses a logger without a warn method, saying what fits', () => {
+  it('refuses a logger without pino’s four methods, saying what fits', () => {
     expect(() => sessions({ logger: {} as never })).toThrow(
-      /logger must have a warn\(details, message\) method/,
+      /logger must have debug, info, warn and error methods/,
     );
   });
 

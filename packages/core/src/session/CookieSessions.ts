@@ -11,7 +11,7 @@
  * @module
  */
 import { ConfigError } from '../errors.ts';
-import { consoleLogger, isLogger, type Logger } from '../ports/Logger.ts';
+import { checkLogger, type Logger } from '../ports/Logger.ts';
 import {
   type CookieAttributeStrings,
   CookieRequestSession,
@@ -30,16 +30,6 @@ import {
 } from './sessionConfig.ts';
 
 export type { CookieSessionsConfig };
-
-/** The `logger` option, checked; {@link consoleLogger} when absent. */
-const checkLogger = (logger: unknown, owner: string): Logger => {
-  if (logger === undefined) return consoleLogger;
-  if (isLogger(logger)) return logger;
-  throw new ConfigError({
-    reason: 'InvalidOption',
-    message: `${owner}: logger must have a warn(details, message) method, like pino's logger or console.`,
-  });
-};
 
 /** Decrypted values kept per instance: enough for every active user of a busy server process. */
 const decryptCacheCapacity = 1000;

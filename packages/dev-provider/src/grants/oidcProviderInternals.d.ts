@@ -20,3 +20,7 @@ declare module 'oidc-provider/lib/helpers/revoke.js' {
 
   export default function revoke(ctx: KoaContextWithOIDC, grantId: string | undefined): Promise<void>;
 }
+
+// The error classes `oidc-provider` exports as `errors` (lib/index.js re-exports this module), typed
+// as that export in oidcProvider.ts.
+declare module 'oidc-provider/lib/helpers/errors.js';

@@ -1,7 +1,8 @@
-import { errors, type KoaContextWithOIDC, type Provider } from 'oidc-provider';
+import type { KoaContextWithOIDC, Provider } from 'oidc-provider';
 
 import { organizationsScope } from '../claims.js';
 import type { Directory } from '../directory.js';
+import { errors } from '../oidcProvider.js';
 import type { ResolvedOptions } from '../options.js';
 import { jwtResourceServer, organizationIdParam, organizationUrn } from '../resources.js';
 

@@ -9,14 +9,10 @@
  *
  * @module
  */
-import {
-  errors,
-  type KoaContextWithOIDC,
-  type Provider,
-  type TokenEndpointGrantContext,
-} from 'oidc-provider';
+import type { KoaContextWithOIDC, Provider, TokenEndpointGrantContext } from 'oidc-provider';
 
 import type { Directory } from '../directory.js';
+import { errors } from '../oidcProvider.js';
 import type { ResolvedOptions } from '../options.js';
 import { checkOrganizationAccess, makeOrganizationToken } from './organizationToken.js';
 import {

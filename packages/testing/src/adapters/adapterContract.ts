@@ -278,7 +278,13 @@ export function runAdapterContract({ name, mount }: AdapterUnderTest): void {
       const redirectUri = new URL(start.headers.get('location')!).searchParams.get('redirect_uri');
       expect(redirectUri).toBe(`${browser.baseUrl}/callback`);
 
-      const proxied = await (await open({ baseUrl: 'https://app.example' })).get('/sign-in');
+      // Behind a proxy the adapter sees the internal URL: the sign-in is moved to baseUrl's host once
+      // (the browser keeps cookies per host), and comes back as the same internal URL with the marker.
+      const behindProxy = await open({ baseUrl: 'https://app.example' });
+      const moved = await behindProxy.get('/sign-in');
+      expect(moved.status).toBe(302);
+      expect(moved.headers.get('location')).toBe('https://app.example/sign-in?logto_moved=1');
+      const proxied = await behindProxy.get('/sign-in?logto_moved=1');
       expect(new URL(proxied.headers.get('location')!).searchParams.get('redirect_uri')).toBe(
         'https://app.example/callback',
       );
