@@ -116,11 +116,11 @@ export interface FailureContext {
   /** The cookies the request changed, sent with the answer (a callback's failure changes none). */
   readonly setCookie: readonly string[];
   /** Where the failure is logged, once, with its status (see `logFailure`); not logged without one. */
-  readonly logger?: Logger;
+  readonly logger?: Logger | undefined;
   /** The failed request's path, for the log (never its query). */
-  readonly path?: string;
+  readonly path?: string | undefined;
   /** What a callback without a sign-in transaction says instead of the generic "link has expired". */
-  readonly unknownStateMessage?: string;
+  readonly unknownStateMessage?: string | undefined;
 }
 
 /**

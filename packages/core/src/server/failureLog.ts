@@ -14,7 +14,7 @@ export interface FailureFacts {
   readonly path: string;
   readonly status: number;
   /** An ended session (the user is sent to sign in again): logged at `info`. */
-  readonly signInAgain?: boolean;
+  readonly signInAgain?: boolean | undefined;
 }
 
 const levelOf = ({ status, signInAgain }: FailureFacts): LogLevel =>
