@@ -26,8 +26,8 @@ export class StepFailed extends Error {
  * The environment of a fresh terminal: nothing from pnpm, vitest or this workspace leaks into the
  * user's project (an `npm_config_*` from pnpm, `NODE_ENV=test`, `NODE_OPTIONS` with vitest's hooks).
  */
-export const userEnv = (extra: Record<string, string> = {}): NodeJS.ProcessEnv => {
-  const env: NodeJS.ProcessEnv = {};
+export const userEnv = (extra: Record<string, string> = {}): Record<string, string | undefined> => {
+  const env: Record<string, string | undefined> = {};
   for (const [name, value] of Object.entries(process.env)) {
     const leaks = /^(npm_|pnpm_|PNPM|VITEST|NODE_OPTIONS$|NODE_ENV$|INIT_CWD$|TSX_)/i.test(name);
     if (!leaks || name === 'npm_config_registry') env[name] = value;
