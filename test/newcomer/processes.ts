@@ -26,13 +26,14 @@ export class StepFailed extends Error {
  * The environment of a fresh terminal: nothing from pnpm, vitest or this workspace leaks into the
  * user's project (an `npm_config_*` from pnpm, `NODE_ENV=test`, `NODE_OPTIONS` with vitest's hooks).
  */
-export const userEnv = (extra: Record<string, string> = {}): Record<string, string | undefined> => {
+export const userEnv = (extra: Record<string, string> = {}): NodeJS.ProcessEnv => {
   const env: Record<string, string | undefined> = {};
   for (const [name, value] of Object.entries(process.env)) {
     const leaks = /^(npm_|pnpm_|PNPM|VITEST|NODE_OPTIONS$|NODE_ENV$|INIT_CWD$|TSX_)/i.test(name);
     if (!leaks || name === 'npm_config_registry') env[name] = value;
   }
-  return { ...env, ...extra };
+  // A cast: Next's types (in this workspace) make `NODE_ENV` required in `ProcessEnv`; a fresh terminal has none.
+  return { ...env, ...extra } as NodeJS.ProcessEnv;
 };
 
 /** Options of {@link run}. */
