@@ -460,10 +460,13 @@ describe('RequestSession.peek (the synchronous fast path)', () => {
     const first = reader.open(cookie, { secure: true });
     expect(first.peek?.('session')).toBeUndefined();
     expect(await first.get('session')).toBe(sized(3000));
-    // Now it is, in this request and the next ones, and agrees with get().
+    // With node:crypto it now opens at once (keys derived); on Web Crypto only once cached, which a
+    // cookie is from its second read on. Either way peek agrees with get().
     const second = reader.open(cookie, { secure: true });
-    expect(second.peek?.('session')).toBe(sized(3000));
+    expect(second.peek?.('session')).toBe(nativeCrypto() === null ? undefined : sized(3000));
     expect(await second.get('session')).toBe(sized(3000));
+    const third = reader.open(cookie, { secure: true });
+    expect(third.peek?.('session')).toBe(sized(3000));
     // No cookie reads as null; a pending write as the written value; other keys as get() does.
     const fresh = reader.open('', { secure: true });
     expect(fresh.peek?.('session')).toBeNull();
