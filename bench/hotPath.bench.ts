@@ -3,7 +3,8 @@
  * isAuthenticated(), getIdTokenClaims() and a cached getAccessToken(). Target: ≤ 10 µs together.
  * Beside it, for scale, what the design avoids: an XState actor restore and a JSON.parse of the session.
  */
-import { CookieSessions, LogtoClient, MemoryStorage, sessionMachine } from '@logto-machine/core';
+import { CookieSessions, LogtoClient, MemoryStorage } from '@logto-machine/core';
+import { sessionMachine } from '@logto-machine/core/machine';
 import { bench, describe } from 'vitest';
 import { createActor } from 'xstate';
 import { config, context, raw } from './lib/hotPathSession.ts';

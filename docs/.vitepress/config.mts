@@ -17,7 +17,7 @@ const groupTitles: Record<string, string> = {
 const apiSidebar = (): DefaultTheme.SidebarItem[] => {
   const scope = join(docsDir, 'api/@logto-machine');
   if (!existsSync(scope)) return [];
-  // Packages, and the subpath exports documented as modules of their own (`core/web`).
+  // Packages, and the subpath exports documented as modules of their own (`core/web`, `core/machine`).
   const modules = readdirSync(scope).flatMap((name) => [
     name,
     ...readdirSync(join(scope, name))

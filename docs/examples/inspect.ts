@@ -14,7 +14,7 @@ import type {
   RevokeTokenInput,
   SignInTransaction,
 } from '@logto-machine/core';
-import { sessionMachine } from '@logto-machine/core';
+import { sessionMachine } from '@logto-machine/core/machine';
 import { type ActorOptions, createActor, fromPromise } from 'xstate';
 
 /** The IO the machine names: what a runtime binds its actors to. */

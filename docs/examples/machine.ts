@@ -6,7 +6,7 @@
  * @module
  */
 import type { ExchangeCodeInput, ReceivedTokens, SessionEvent, SignInTransaction } from '@logto-machine/core';
-import { sessionMachine } from '@logto-machine/core';
+import { sessionMachine } from '@logto-machine/core/machine';
 import { initialTransition, transition } from 'xstate';
 
 /** Signs in from scratch: sign-in requested, callback received, code exchanged by `exchangeCode`. */

@@ -13,8 +13,14 @@ import { docsDir, generated, repoRoot } from './paths.ts';
 /** The packages documented, by folder under `packages/`. */
 export const apiPackages = ['core', 'hono', 'koa', 'express', 'sveltekit', 'redis'] as const;
 
-/** Subpath exports documented as modules of their own: `@logto-machine/core/web`, by file under `packages/`. */
-const subpathEntries: Readonly<Record<string, string>> = { web: 'core/src/web.ts' };
+/**
+ * Subpath exports documented as modules of their own (`@logto-machine/core/web`,
+ * `@logto-machine/core/machine`), by file under `packages/`.
+ */
+const subpathEntries: Readonly<Record<string, string>> = {
+  web: 'core/src/web.ts',
+  machine: 'core/src/machine.ts',
+};
 
 /**
  * TSDoc links to helpers a package uses but does not export. TypeDoc cannot resolve them; each points

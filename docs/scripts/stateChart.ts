@@ -6,7 +6,7 @@
  *
  * @module
  */
-import { sessionMachine } from '@logto-machine/core';
+import { sessionMachine } from '@logto-machine/core/machine';
 import ts from 'typescript';
 import type { AnyStateNode, AnyTransitionDefinition } from 'xstate';
 import { cell, docOf, parseSource, propertyOf, stringLiterals } from './source.ts';

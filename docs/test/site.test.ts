@@ -7,7 +7,7 @@
 import { mkdirSync, readdirSync, readFileSync, rmSync, statSync } from 'node:fs';
 import type { Server } from 'node:http';
 import { join, relative } from 'node:path';
-import { sessionMachine } from '@logto-machine/core';
+import { sessionMachine } from '@logto-machine/core/machine';
 import { type Browser, chromium } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { AnyStateNode } from 'xstate';
@@ -137,7 +137,7 @@ describe('the built site', () => {
   it('has the API reference of core, every adapter and the Redis package', () => {
     for (const path of [
       'api/@logto-machine/core/classes/LogtoClient.html',
-      'api/@logto-machine/core/variables/sessionMachine.html',
+      'api/@logto-machine/core/machine/variables/sessionMachine.html',
       'api/@logto-machine/hono/functions/logto.html',
       'api/@logto-machine/koa/functions/logto.html',
       'api/@logto-machine/express/functions/logto.html',

@@ -1,7 +1,7 @@
 import { defineConfig } from 'tsup';
 
 export default defineConfig({
-  entry: ['src/index.ts', 'src/web.ts'],
+  entry: ['src/index.ts', 'src/web.ts', 'src/machine.ts'],
   format: ['esm'],
   dts: true,
   clean: true,

@@ -1,6 +1,9 @@
 /**
  * `@logto-machine/core`: sign users in with Logto from any Web-standard runtime.
  *
+ * The session machine itself (`sessionMachine`, whose type is XState's) is the entry
+ * `@logto-machine/core/machine`, so that this entry's declarations name no XState type.
+ *
  * @module
  */
 
@@ -21,6 +24,12 @@ export {
   UserInfoError,
 } from './errors.ts';
 export type {
+  ExchangeCodeInput,
+  ReadRefreshLedgerInput,
+  RefreshTokensInput,
+  RevokeTokenInput,
+} from './machine/actorInputs.ts';
+export type {
   AccessTokenEntry,
   ReceivedTokens,
   RecordedRefresh,
@@ -39,14 +48,6 @@ export {
   mayAdopt,
   selectAccessToken,
 } from './machine/rules.ts';
-export type {
-  ExchangeCodeInput,
-  ReadRefreshLedgerInput,
-  RefreshTokensInput,
-  RevokeTokenInput,
-} from './machine/sessionMachine.ts';
-// The machine, for custom runtimes
-export { type SessionMachine, sessionMachine } from './machine/sessionMachine.ts';
 export type {
   AccessTokenClaims,
   IdTokenClaims,

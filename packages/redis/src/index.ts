@@ -19,4 +19,4 @@
  */
 export { connectRedis, failFast, failFastRedisOptions } from './connectRedis.ts';
 export { makeRedisLock, type RedisLockOptions } from './redisLock.ts';
-export { redisStore } from './redisStore.ts';
+export { type RedisSessionStore, redisStore } from './redisStore.ts';

@@ -1,14 +1,13 @@
 import { StoreSessions } from '@logto-machine/core';
 import { CookieBrowser, signedInRecord, storeSessionsContract } from '@logto-machine/testing';
 import type { Redis } from 'ioredis';
-import type { Storage } from 'unstorage';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { connectRedis } from './connectRedis.ts';
-import { redisStore } from './redisStore.ts';
+import { type RedisSessionStore, redisStore } from './redisStore.ts';
 import { RedisServer } from './test/redisServer.ts';
 
 let server: RedisServer;
-let store: Storage;
+let store: RedisSessionStore;
 let redis: Redis;
 
 beforeAll(async () => {
@@ -58,7 +57,7 @@ describe('StoreSessions on Redis', () => {
 
   it('reuses the options of an ioredis client it is given', async () => {
     const fromClient = redisStore(redis);
-    await fromClient.setItem('from-client', { ok: true });
+    await fromClient.setItem('from-client', { ok: true }, { ttl: 60 });
     expect(await store.getItem('from-client')).toEqual({ ok: true });
     await fromClient.dispose();
   });

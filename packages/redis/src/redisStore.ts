@@ -1,10 +1,23 @@
+import type { SessionKeyValueStore } from '@logto-machine/core';
 import type { Redis } from 'ioredis';
-import { createStorage, type Storage } from 'unstorage';
+import { createStorage } from 'unstorage';
 import redisDriver from 'unstorage/drivers/redis';
 import { failFast, failFastRedisOptions } from './connectRedis.ts';
 
 /**
- * An unstorage `Storage` on unstorage's Redis driver, for `session: { store, secrets }` (store mode).
+ * The store {@link redisStore} returns: a {@link SessionKeyValueStore} for store sessions, and
+ * `dispose()` to close its Redis connection. It is an unstorage `Storage` underneath; its type is
+ * declared here rather than taken from unstorage so that this package's types never name
+ * `unstorage` (whose driver declarations do not type-check under strict user settings with
+ * `skipLibCheck: false`).
+ */
+export interface RedisSessionStore extends SessionKeyValueStore {
+  /** Closes the store's own Redis connection (unstorage's `Storage.dispose`). */
+  dispose(): Promise<void>;
+}
+
+/**
+ * A session store on unstorage's Redis driver, for `session: { store, secrets }` (store mode).
  * From a URL it connects with {@link failFastRedisOptions}; from an ioredis client it opens its own
  * connection with that client's options (unstorage's driver owns its client). Either way the
  * connection is made to {@link failFast}. Session entries get a
@@ -20,7 +33,7 @@ import { failFast, failFastRedisOptions } from './connectRedis.ts';
  * ```
  * @see https://unstorage.unjs.io/drivers/redis
  */
-export const redisStore = (redis: Redis | string): Storage => {
+export const redisStore = (redis: Redis | string): RedisSessionStore => {
   if (typeof redis !== 'string' && (typeof redis?.options !== 'object' || redis.options === null)) {
     throw new TypeError('redisStore needs a Redis URL (redis://host:6379) or an ioredis client.');
   }

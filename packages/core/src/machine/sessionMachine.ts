@@ -1,7 +1,11 @@
 import { assign, emit, fromPromise, setup } from 'xstate';
 import { accessTokenKey } from '../oidc/accessToken.ts';
-import type { SignInTransaction } from '../oidc/signIn.ts';
-import type { TokenTarget } from '../oidc/tokenRequest.ts';
+import type {
+  ExchangeCodeInput,
+  ReadRefreshLedgerInput,
+  RefreshTokensInput,
+  RevokeTokenInput,
+} from './actorInputs.ts';
 import {
   adoptedTokens,
   emptyContext,
@@ -10,7 +14,6 @@ import {
   type RecordedRefresh,
   type RefreshPolicy,
   type SessionContext,
-  type SessionTokens,
   toFailure,
   tokensAfterRefresh,
   tokensFromExchange,
@@ -28,28 +31,6 @@ import {
   wasRejectedElsewhere,
   wasRotatedElsewhere,
 } from './rules.ts';
-
-/** Input of the `exchangeCode` actor: the authorization code and the transaction it belongs to. */
-export interface ExchangeCodeInput {
-  readonly code: string;
-  readonly transaction: SignInTransaction;
-}
-
-/** Input of the `refreshTokens` actor. */
-export interface RefreshTokensInput {
-  readonly tokens: SessionTokens;
-  readonly target: TokenTarget;
-}
-
-/** Input of the `revokeToken` actor. */
-export interface RevokeTokenInput {
-  readonly refreshToken: string;
-}
-
-/** Input of the `readRefreshLedger` actor: the refresh token about to be presented. */
-export interface ReadRefreshLedgerInput {
-  readonly refreshToken: string;
-}
 
 /** An actor the runtime must bind: until then, it fails saying so. */
 const unbound = (name: string) => async (): Promise<never> => {

@@ -6,14 +6,14 @@
  */
 import * as Effect from 'effect/Effect';
 import { DiscoveryError, type HttpError, IdTokenError, TokenRequestError } from '../errors.ts';
-import type { ReceivedTokens } from '../machine/context.ts';
-import { isInvalidGrant } from '../machine/rules.ts';
 import type {
   ExchangeCodeInput,
   ReadRefreshLedgerInput,
   RefreshTokensInput,
   RevokeTokenInput,
-} from '../machine/sessionMachine.ts';
+} from '../machine/actorInputs.ts';
+import type { ReceivedTokens } from '../machine/context.ts';
+import { isInvalidGrant } from '../machine/rules.ts';
 import { accessTokenKey, decodeAccessTokenClaims } from '../oidc/accessToken.ts';
 import { encodeBase64Url } from '../oidc/base64url.ts';
 import type { IdTokenClaims } from '../oidc/claims.ts';

@@ -1,6 +1,6 @@
 /**
- * The store-sessions contract: what {@link StoreSessions} must do over any unstorage store (memory in
- * core's tests, Redis in `@logto-machine/redis`'s).
+ * The store-sessions contract: what {@link StoreSessions} must do over any session store (unstorage's
+ * memory driver in core's tests, Redis in `@logto-machine/redis`'s).
  *
  * @module
  */
@@ -8,11 +8,11 @@ import {
   encodeSessionRecord,
   fromStorage,
   type RequestSession,
+  type SessionKeyValueStore,
   type Storage,
   StoreSessions,
   type StoreSessionsConfig,
 } from '@logto-machine/core';
-import type { Storage as Unstorage } from 'unstorage';
 import { describe, expect, it, vi } from 'vitest';
 import { encodeBase64Url } from '../fixtures/base64url.ts';
 import { CookieBrowser } from '../fixtures/CookieBrowser.ts';
@@ -48,7 +48,7 @@ const stateB = 'BBBBBBBBBBBBBBBBBBBBBBBBBBBBBBBBBBBBBBBBBBB';
  * storeSessionsContract('memory', () => createStorage({ driver: memoryDriver() }));
  * ```
  */
-export const storeSessionsContract = (name: string, makeStore: () => Unstorage): void => {
+export const storeSessionsContract = (name: string, makeStore: () => SessionKeyValueStore): void => {
   let count = 0;
   const prefix = () => `contract${Date.now().toString(36)}${count++}:`;
   const make = (config: Partial<StoreSessionsConfig> = {}) => {
