@@ -27,7 +27,9 @@ export class StepFailed extends Error {
  * user's project (an `npm_config_*` from pnpm, `NODE_ENV=test`, `NODE_OPTIONS` with vitest's hooks).
  */
 export const userEnv = (extra: Record<string, string> = {}): NodeJS.ProcessEnv => {
-  const env: NodeJS.ProcessEnv = {};
+  // Next's types (in the workspace's program) make NODE_ENV a required key of ProcessEnv; this
+  // environment has none on purpose.
+  const env = {} as NodeJS.ProcessEnv;
   for (const [name, value] of Object.entries(process.env)) {
     const leaks = /^(npm_|pnpm_|PNPM|VITEST|NODE_OPTIONS$|NODE_ENV$|INIT_CWD$|TSX_)/i.test(name);
     if (!leaks || name === 'npm_config_registry') env[name] = value;

@@ -52,7 +52,7 @@ export interface LogtoMiddlewareOptions {
    * Whether a request is an API call, answered with JSON (401) rather than a redirect to sign-in.
    * Default {@link isApiRequest}.
    */
-  readonly isApiRequest?: (request: Request) => boolean;
+  readonly isApiRequest?: ((request: Request) => boolean) | undefined;
 }
 
 /**

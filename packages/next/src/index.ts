@@ -24,9 +24,9 @@ import {
   withSetCookie,
 } from '@logto-machine/core';
 import * as Effect from 'effect/Effect';
-import { cookies, headers } from 'next/headers';
-import { redirect } from 'next/navigation';
-import { type NextRequest, NextResponse } from 'next/server';
+import { cookies, headers } from 'next/headers.js';
+import { redirect } from 'next/navigation.js';
+import { type NextRequest, NextResponse } from 'next/server.js';
 import { cookieHeaderAfter, parseSetCookie } from './cookies.ts';
 
 export type {
@@ -59,8 +59,8 @@ export class RefreshInServerComponent extends Error {
 
 /** A token the proxy keeps fresh: the default access token (`{}`), an API resource's, an organization's. */
 export interface TokenTarget {
-  readonly resource?: string;
-  readonly organizationId?: string;
+  readonly resource?: string | undefined;
+  readonly organizationId?: string | undefined;
 }
 
 /** Options of {@link LogtoNext.proxy}. */
@@ -70,15 +70,15 @@ export interface LogtoProxyOptions {
    * everything under `/dashboard/`), or a function of the request. Signed-out pages are redirected to
    * sign-in and come back afterwards; API calls get 401. Default: none.
    */
-  readonly protect?: readonly string[] | ((request: NextRequest) => boolean);
+  readonly protect?: readonly string[] | ((request: NextRequest) => boolean) | undefined;
   /**
    * The access tokens the proxy refreshes, when they are about to expire, before the request reaches
    * the app: what the Server Components behind it read. Default: the default access token (which
    * `fetchUserInfo()` uses) for pages, none for API calls (route handlers refresh what they need).
    */
-  readonly keepFresh?: (request: NextRequest, api: boolean) => readonly TokenTarget[];
+  readonly keepFresh?: ((request: NextRequest, api: boolean) => readonly TokenTarget[]) | undefined;
   /** Whether a request is an API call (401 rather than a redirect); default {@link isApiRequest}. */
-  readonly isApiRequest?: (request: Request) => boolean;
+  readonly isApiRequest?: ((request: Request) => boolean) | undefined;
 }
 
 /** What a handler wrapped by {@link LogtoNext.route} receives beside the request. */
@@ -92,9 +92,9 @@ export interface LogtoRouteContext {
 /** Options of {@link LogtoNext.signIn}, the server action. */
 export interface SignInActionOptions {
   /** Where to come back to after signing in (a path of this app); default `/`. */
-  readonly returnTo?: string;
+  readonly returnTo?: string | undefined;
   /** Open the register screen instead of the sign-in screen. */
-  readonly signUp?: boolean;
+  readonly signUp?: boolean | undefined;
 }
 
 /** Options of {@link LogtoNext.getLogto}. */
@@ -103,7 +103,7 @@ export interface GetLogtoOptions {
    * The `Cookie` header to read instead of the request's (`headers()`): for code that runs outside a
    * request of Next's, such as tests.
    */
-  readonly cookie?: string | null;
+  readonly cookie?: string | null | undefined;
 }
 
 /** What {@link createLogto} returns: everything an App Router app uses. */
