@@ -213,10 +213,31 @@ const importEach = (list) =>
         `{ const m = await import(${JSON.stringify(specifier)}); if (Object.keys(m).length === 0) throw new Error(${JSON.stringify(`${specifier} exports nothing`)}); }`,
     )
     .join('\n');
+// @logto-machine/next imports `next/headers`, `next/navigation` and `next/server` the way Next's
+// own docs do: Next's bundler aliases those requests (to its react-server builds in route handlers,
+// which `next/navigation.js` would bypass and break `next build`), and plain Node, for a package
+// without an `exports` map, wants the `.js`. This resolve hook does what Next's aliases do, so the
+// entry's whole module graph still loads here; the newcomer test builds and runs it under Next itself.
+writeFileSync(
+  join(app, 'next-resolve.mjs'),
+  `export const resolve = (specifier, context, next) =>
+  next(/^next\\/(headers|navigation|server)$/.test(specifier) ? \`\${specifier}.js\` : specifier, context);
+`,
+);
+writeFileSync(
+  join(app, 'next-resolve-register.mjs'),
+  `import { register } from 'node:module';\nregister('./next-resolve.mjs', import.meta.url);\n`,
+);
 try {
   run(
     process.execPath,
-    ['--input-type=module', '-e', importEach(specifiers.filter((s) => !forTests(s)))],
+    [
+      '--import',
+      './next-resolve-register.mjs',
+      '--input-type=module',
+      '-e',
+      importEach(specifiers.filter((s) => !forTests(s))),
+    ],
     app,
   );
   writeFileSync(

@@ -24,9 +24,9 @@ import {
   withSetCookie,
 } from '@logto-machine/core';
 import * as Effect from 'effect/Effect';
-import { cookies, headers } from 'next/headers.js';
-import { redirect } from 'next/navigation.js';
-import { type NextRequest, NextResponse } from 'next/server.js';
+import { cookies, headers } from 'next/headers';
+import { redirect } from 'next/navigation';
+import { type NextRequest, NextResponse } from 'next/server';
 import { cookieHeaderAfter, parseSetCookie } from './cookies.ts';
 
 export type {
