@@ -64,6 +64,9 @@ const changeset = (args, cwd) =>
   run(process.execPath, [join(repo, 'node_modules/@changesets/cli/bin.js'), ...args], cwd);
 const pnpm = (args, cwd) => run('npx', ['-y', 'pnpm@10.34.8', ...args], cwd);
 
+// Tarballs of an earlier run must not outlive a failure of this one: the newcomer test would trust them.
+if (sharedDir) rmSync(join(sharedDir, 'tarballs.json'), { force: true });
+
 // A scratch copy: the files git knows (tracked or not ignored) and the packages' builds, in a fresh
 // repository whose only commit is on the base branch, so the release sees this working tree.
 step('scratch copy');

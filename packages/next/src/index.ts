@@ -26,7 +26,11 @@ import {
 import * as Effect from 'effect/Effect';
 import { cookies, headers } from 'next/headers';
 import { redirect } from 'next/navigation';
-import { type NextRequest, NextResponse } from 'next/server';
+import { NextResponse } from 'next/server';
+// The type from `next/server.js`: our declarations import it, and a user's `moduleResolution:
+// "NodeNext"` finds only that file (next has no `exports` map). Values stay on `next/server`, the
+// request Next's bundler aliases.
+import type { NextRequest } from 'next/server.js';
 import { cookieHeaderAfter, parseSetCookie } from './cookies.ts';
 
 export type {
