@@ -8,6 +8,11 @@
 //      (`scripts/strict-fixture`) type-checks against them: `module` NodeNext and Bundler, on
 //      TypeScript 5 and TypeScript 7 (the native compiler).
 // Needs the packages built (`pnpm build`). Run from the repository root: `pnpm check:release`.
+//
+// With `LOGTO_MACHINE_SHARED_DIR` set (CI sets it), the tarballs are kept in `<dir>/tarballs` with
+// `<dir>/tarballs.json` naming them, and npm's cache is `<dir>/npm-cache`: the newcomer test
+// (`test/newcomer`) installs the same tarballs from the same cache instead of packing and downloading
+// everything a second time.
 import { execFileSync, spawn } from 'node:child_process';
 import {
   cpSync,
@@ -21,15 +26,22 @@ import {
   writeFileSync,
 } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { dirname, join, resolve } from 'node:path';
+import { basename, dirname, join, resolve } from 'node:path';
 
 const repo = resolve(import.meta.dirname, '..');
+const sharedDir = process.env.LOGTO_MACHINE_SHARED_DIR ? resolve(process.env.LOGTO_MACHINE_SHARED_DIR) : null;
 const typescriptVersions = { ts5: 'typescript@~5.9.3', ts7: 'typescript@^7.0.2' };
 /** Installed beside the tarballs: the peers the fixture needs and the compilers. */
 const fixturePeers = [
   'hono@^4',
   'koa@^3',
   '@types/koa@^3',
+  'express@^5',
+  '@types/express@^5',
+  'next@^16',
+  'react@^19',
+  'react-dom@^19',
+  '@types/react@^19',
   '@sveltejs/kit@^2',
   'ioredis@^5',
   'vitest@^3',
@@ -51,6 +63,9 @@ const readJson = (file) => JSON.parse(readFileSync(file, 'utf8'));
 const changeset = (args, cwd) =>
   run(process.execPath, [join(repo, 'node_modules/@changesets/cli/bin.js'), ...args], cwd);
 const pnpm = (args, cwd) => run('npx', ['-y', 'pnpm@10.34.8', ...args], cwd);
+
+// Tarballs of an earlier run must not outlive a failure of this one: the newcomer test would trust them.
+if (sharedDir) rmSync(join(sharedDir, 'tarballs.json'), { force: true });
 
 // A scratch copy: the files git knows (tracked or not ignored) and the packages' builds, in a fresh
 // repository whose only commit is on the base branch, so the release sees this working tree.
@@ -165,8 +180,13 @@ writeFileSync(
   join(app, 'package.json'),
   JSON.stringify({ name: 'release-app', private: true, type: 'module' }),
 );
+const npmCache = sharedDir ? [`--cache=${join(sharedDir, 'npm-cache')}`] : [];
 const npmInstall = (specs) =>
-  run('npm', ['install', '--no-audit', '--no-fund', '--prefer-offline', '--loglevel=error', ...specs], app);
+  run(
+    'npm',
+    ['install', '--no-audit', '--no-fund', '--prefer-offline', '--loglevel=error', ...npmCache, ...specs],
+    app,
+  );
 try {
   npmInstall([
     ...packages.map((p) => p.tarball),
@@ -196,10 +216,31 @@ const importEach = (list) =>
         `{ const m = await import(${JSON.stringify(specifier)}); if (Object.keys(m).length === 0) throw new Error(${JSON.stringify(`${specifier} exports nothing`)}); }`,
     )
     .join('\n');
+// @logto-machine/next imports `next/headers`, `next/navigation` and `next/server` the way Next's
+// own docs do: Next's bundler aliases those requests (to its react-server builds in route handlers,
+// which `next/navigation.js` would bypass and break `next build`), and plain Node, for a package
+// without an `exports` map, wants the `.js`. This resolve hook does what Next's aliases do, so the
+// entry's whole module graph still loads here; the newcomer test builds and runs it under Next itself.
+writeFileSync(
+  join(app, 'next-resolve.mjs'),
+  `export const resolve = (specifier, context, next) =>
+  next(/^next\\/(headers|navigation|server)$/.test(specifier) ? \`\${specifier}.js\` : specifier, context);
+`,
+);
+writeFileSync(
+  join(app, 'next-resolve-register.mjs'),
+  `import { register } from 'node:module';\nregister('./next-resolve.mjs', import.meta.url);\n`,
+);
 try {
   run(
     process.execPath,
-    ['--input-type=module', '-e', importEach(specifiers.filter((s) => !forTests(s)))],
+    [
+      '--import',
+      './next-resolve-register.mjs',
+      '--input-type=module',
+      '-e',
+      importEach(specifiers.filter((s) => !forTests(s))),
+    ],
     app,
   );
   writeFileSync(
@@ -298,6 +339,19 @@ for (const { label, code, output } of results) {
 }
 if (failures.length > 0) fail(`the strict project does not type-check:\n${failures.join('\n')}`);
 
+if (sharedDir) {
+  // Only tarballs that passed every check: the newcomer test trusts them.
+  const kept = join(sharedDir, 'tarballs');
+  rmSync(kept, { recursive: true, force: true });
+  mkdirSync(kept, { recursive: true });
+  const names = {};
+  for (const { name, tarball } of packages) {
+    cpSync(tarball, join(kept, basename(tarball)));
+    names[name] = join(kept, basename(tarball));
+  }
+  writeFileSync(join(sharedDir, 'tarballs.json'), `${JSON.stringify(names, null, 2)}\n`);
+  console.log(`  tarballs kept for the newcomer test in ${kept}`);
+}
 for (const folder of scratchFolders) rmSync(folder, { recursive: true, force: true });
 console.log(
   `\ncheck-release: the release path works (${((performance.now() - started) / 1000).toFixed(0)} s).`,

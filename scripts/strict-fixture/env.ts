@@ -16,10 +16,17 @@ import {
   systemClock,
 } from '@logto-machine/core';
 import { startDevProvider } from '@logto-machine/dev-provider';
+import {
+  logto as expressLogto,
+  logtoErrorHandler as expressLogtoErrorHandler,
+  requireAuth as expressRequireAuth,
+} from '@logto-machine/express';
 import { logto as honoLogto, requireAuth as honoRequireAuth } from '@logto-machine/hono';
 import { logto as koaLogto, type LogtoState } from '@logto-machine/koa';
+import { createLogto, requireAuth as nextRequireAuth } from '@logto-machine/next';
 import { connectRedis, makeRedisLock, redisStore } from '@logto-machine/redis';
 import { handleLogto, handleLogtoError } from '@logto-machine/sveltekit';
+import express from 'express';
 import { Hono } from 'hono';
 import Koa from 'koa';
 
@@ -66,6 +73,26 @@ app.use(honoLogto(config, { isApiRequest: undefined }));
 app.get('/protected', honoRequireAuth({ api: undefined, redirectTo: env.SIGN_IN_PATH }), (c) => c.text('ok'));
 
 new Koa<LogtoState>().use(koaLogto(config));
+
+const expressApp = express();
+expressApp.use(expressLogto(config, { isApiRequest: undefined }));
+expressApp.get(
+  '/protected',
+  expressRequireAuth({ api: undefined, redirectTo: env.SIGN_IN_PATH }),
+  async (req, res) => {
+    res.json({ sub: (await req.logto.getIdTokenClaims()).sub });
+  },
+);
+expressApp.use(expressLogtoErrorHandler());
+
+// Next: the configuration read at the first request (`next build` runs without the environment).
+export const nextLogto = createLogto(() => config);
+export const { GET, POST } = nextLogto.handlers;
+export const proxy = nextLogto.proxy({ protect: list(env.PROTECTED_PATHS), isApiRequest: undefined });
+export const tokenRoute = nextLogto.route(async (_request, { logto, logtoRequest }) => {
+  const denied = await nextRequireAuth(logtoRequest, { api: true, redirectTo: env.SIGN_IN_PATH });
+  return denied ?? Response.json({ accessToken: await logto.getAccessToken(env.LOGTO_RESOURCE) });
+});
 
 export const handle = handleLogto(config, { csrf: { trustedOrigins: list(env.TRUSTED_ORIGINS) } });
 export const handleError = handleLogtoError();

@@ -24,6 +24,11 @@ export interface Walkthrough {
   readonly readyPath: string;
   /** Variables the app needs from the test's environment besides the walkthroughs' common ones (`REDIS_URL`). */
   readonly env: readonly string[];
+  /**
+   * Why the walkthrough's tsconfig keeps `skipLibCheck: true`, when it must (`next build` type-checks
+   * with the project's tsconfig and fails on Next's own declarations); `null` for every other one.
+   */
+  readonly skipLibCheckReason: string | null;
 }
 
 /** Every `docs/walkthroughs/*` with a `walkthrough.json`. */
@@ -33,10 +38,18 @@ export const walkthroughs = (): Walkthrough[] =>
     .sort()
     .map((name) => {
       const dir = join(walkthroughsDir, name);
-      const { start, build, readyPath, env } = JSON.parse(
+      const { start, build, readyPath, env, skipLibCheckReason } = JSON.parse(
         readFileSync(join(dir, 'walkthrough.json'), 'utf8'),
       );
-      return { name, dir, start, build: build ?? null, readyPath: readyPath ?? '/', env: env ?? [] };
+      return {
+        name,
+        dir,
+        start,
+        build: build ?? null,
+        readyPath: readyPath ?? '/',
+        env: env ?? [],
+        skipLibCheckReason: skipLibCheckReason ?? null,
+      };
     });
 
 /** The published packages of the workspace: `packages/*`, by name, with the tarball `pnpm pack` makes. */

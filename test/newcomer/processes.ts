@@ -27,13 +27,14 @@ export class StepFailed extends Error {
  * user's project (an `npm_config_*` from pnpm, `NODE_ENV=test`, `NODE_OPTIONS` with vitest's hooks).
  */
 export const userEnv = (extra: Record<string, string> = {}): NodeJS.ProcessEnv => {
-  const env: Record<string, string | undefined> = {};
+  // Next's types (in the workspace's program) make NODE_ENV a required key of ProcessEnv; this
+  // environment has none on purpose.
+  const env = {} as NodeJS.ProcessEnv;
   for (const [name, value] of Object.entries(process.env)) {
     const leaks = /^(npm_|pnpm_|PNPM|VITEST|NODE_OPTIONS$|NODE_ENV$|INIT_CWD$|TSX_)/i.test(name);
     if (!leaks || name === 'npm_config_registry') env[name] = value;
   }
-  // A cast: Next's types (in this workspace) make `NODE_ENV` required in `ProcessEnv`; a fresh terminal has none.
-  return { ...env, ...extra } as NodeJS.ProcessEnv;
+  return { ...env, ...extra };
 };
 
 /** Options of {@link run}. */

@@ -41,7 +41,7 @@ export const parseSetCookie = (header: string): CookieToSet => {
     else if (key === 'httponly') cookie.httpOnly = true;
     else if (key === 'secure') cookie.secure = true;
     else if (key === 'samesite' && sameSites.has(value.toLowerCase()))
-      cookie.sameSite = value.toLowerCase() as 'lax' | 'strict' | 'none';
+      cookie.sameSite = value.toLowerCase() as NonNullable<CookieToSet['sameSite']>;
   }
   return cookie;
 };

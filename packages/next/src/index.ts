@@ -26,7 +26,11 @@ import {
 import * as Effect from 'effect/Effect';
 import { cookies, headers } from 'next/headers';
 import { redirect } from 'next/navigation';
-import { type NextRequest, NextResponse } from 'next/server';
+import { NextResponse } from 'next/server';
+// The type from `next/server.js`: our declarations import it, and a user's `moduleResolution:
+// "NodeNext"` finds only that file (next has no `exports` map). Values stay on `next/server`, the
+// request Next's bundler aliases.
+import type { NextRequest } from 'next/server.js';
 import { cookieHeaderAfter, parseSetCookie } from './cookies.ts';
 
 export type {
@@ -70,7 +74,7 @@ export interface LogtoProxyOptions {
    * everything under `/dashboard/`), or a function of the request. Signed-out pages are redirected to
    * sign-in and come back afterwards; API calls get 401. Default: none.
    */
-  readonly protect?: (readonly string[] | ((request: NextRequest) => boolean)) | undefined;
+  readonly protect?: readonly string[] | ((request: NextRequest) => boolean) | undefined;
   /**
    * The access tokens the proxy refreshes, when they are about to expire, before the request reaches
    * the app: what the Server Components behind it read. Default: the default access token (which
