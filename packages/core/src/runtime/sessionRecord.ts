@@ -8,11 +8,10 @@
  */
 import type { AccessTokenEntry, SessionContext, SessionFailure, SessionTokens } from '../machine/context.ts';
 import { sessionMachine } from '../machine/sessionMachine.ts';
-import { decodeJsonSegment, parseJsonObject } from '../oidc/base64url.ts';
+import { decodeBase64Url, parseJsonObject } from '../oidc/base64url.ts';
 import type { IdTokenClaims } from '../oidc/claims.ts';
 import type { SignInTransaction } from '../oidc/signIn.ts';
 import { Doorkeeper, fingerprintOf } from '../session/Doorkeeper.ts';
-import { nativeCrypto } from '../session/nativeCrypto.ts';
 
 /** The storage key of the session record. */
 export const sessionKey = 'session';
@@ -128,22 +127,20 @@ export const encodeSessionRecord = (state: StoredState, context: SessionContext)
     ? null
     : JSON.stringify({ v: 1, state, tokens: context.tokens, failure: context.failure });
 
+/** Lenient, like the decoder `jose` read the token with when it was verified: the same claims. */
+const utf8 = new TextDecoder();
+
 /**
  * The payload of a compact JWS as a JSON object; `null` unless `token` has three segments and its
- * payload is one. Decoded with the runtime's `node:buffer` where it lends one (a `TextDecoder` set to
- * refuse malformed UTF-8 is several times slower in Node), else with the shared decoder; both refuse
- * the same input.
+ * payload is one. The token was verified when it was received, so its payload is decoded as the
+ * verifier decoded it (a fatal `TextDecoder` would be several times slower in Node, for nothing).
  */
 const payloadOf = (token: string): Record<string, unknown> | null => {
   const start = token.indexOf('.') + 1;
   const end = start === 0 ? -1 : token.indexOf('.', start);
   if (end === -1 || token.includes('.', end + 1)) return null;
-  const segment = token.slice(start, end);
-  const native = nativeCrypto();
-  if (native === null) return decodeJsonSegment(segment);
-  const bytes = native.decodeBase64Url(segment);
-  const text = bytes === null ? null : native.decodeUtf8(bytes);
-  return text === null ? null : parseJsonObject(text);
+  const bytes = decodeBase64Url(token.slice(start, end));
+  return bytes === null ? null : parseJsonObject(utf8.decode(bytes));
 };
 
 /**
