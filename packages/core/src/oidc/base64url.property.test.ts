@@ -1,6 +1,6 @@
 import { fc, test } from '@fast-check/vitest';
 import { describe, expect } from 'vitest';
-import { decodeBase64Url, encodeBase64Url } from './base64url.ts';
+import { decodeBase64Url, decodeBase64UrlText, encodeBase64Url } from './base64url.ts';
 
 /** The former `atob`-based decoder, kept as the reference the table-driven one must match. */
 const referenceDecode = (input: string): Uint8Array | null => {
@@ -38,4 +38,20 @@ describe('base64url (properties)', () => {
       expect(decodeBase64Url(input)).toEqual(referenceDecode(input));
     },
   );
+
+  test.prop(
+    [
+      fc.oneof(
+        nearlyBase64Url,
+        fc
+          .string({ unit: 'binary', maxLength: 40 })
+          .map((text) => encodeBase64Url(new TextEncoder().encode(text))),
+        fc.uint8Array({ maxLength: 40 }).map(encodeBase64Url),
+      ),
+    ],
+    { numRuns: 3000 },
+  )('decodes text as the byte decoder and a lenient UTF-8 decoder do, and refuses padding', (input) => {
+    const bytes = input.includes('=') ? null : decodeBase64Url(input);
+    expect(decodeBase64UrlText(input)).toBe(bytes === null ? null : new TextDecoder().decode(bytes));
+  });
 });

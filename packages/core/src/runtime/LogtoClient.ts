@@ -182,6 +182,8 @@ export class LogtoClient {
   readonly #skewMs: number;
   readonly #openedAt: number;
   #services: Context.Context<Operations.LogtoServices> | undefined;
+  #lastRaw: string | null = null;
+  #lastRecord: SessionRecord = signedOutRecord;
 
   constructor(config: LogtoConfig, options: LogtoClientOptions = {}) {
     this.config = checkedConfig(config);
@@ -203,13 +205,26 @@ export class LogtoClient {
 
   /** The stored session, parsed once per distinct stored value (the hot path: no machine, no crypto). */
   async #record(): Promise<SessionRecord> {
-    return readSessionRecord(await this.#storage.get(sessionKey)) ?? signedOutRecord;
+    return this.#recordOf(await this.#storage.get(sessionKey));
+  }
+
+  /**
+   * The record of a stored value. A request reads its session several times (`isAuthenticated`, then
+   * the claims) and gets the same string back each time: the last one is kept, so only the first read
+   * looks it up.
+   */
+  #recordOf(raw: string | null): SessionRecord {
+    if (raw !== this.#lastRaw) {
+      this.#lastRaw = raw;
+      this.#lastRecord = readSessionRecord(raw) ?? signedOutRecord;
+    }
+    return this.#lastRecord;
   }
 
   /** The stored session when the storage has it at hand (`Storage.peek`): no wait at all; else `undefined`. */
   #recordAtHand(): SessionRecord | undefined {
     const raw = this.#storage.peek?.(sessionKey);
-    return raw === undefined ? undefined : (readSessionRecord(raw) ?? signedOutRecord);
+    return raw === undefined ? undefined : this.#recordOf(raw);
   }
 
   /** Starts a sign-in and returns the URL to redirect the user to. */

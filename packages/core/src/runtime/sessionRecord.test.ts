@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest';
+import { fingerprintOf } from '../session/Doorkeeper.ts';
 import { readSessionRecord, signedOutRecord } from './sessionRecord.ts';
 
 /** A stored signed-in-looking record that fails no check but the ID token's (never decoded here). */
@@ -39,5 +40,22 @@ describe('readSessionRecord', () => {
     expect(readSessionRecord(stored(-1))).toBe(hot);
     // Read long ago: parsed again (a new object), so the memo did not keep everything.
     expect(readSessionRecord(stored(-2))).not.toBe(cold);
+  });
+
+  it('never serves one record for another when their sampled fingerprints collide', () => {
+    // Two long records that differ in one character the fingerprint does not sample.
+    const long = (mark: string) =>
+      JSON.stringify({
+        v: 1,
+        state: 'expired',
+        tokens: null,
+        failure: { tag: 'SessionExpired', message: `${'x'.repeat(1000)}${mark}${'y'.repeat(1000)}` },
+      });
+    const [a, b] = [long('a'), long('b')];
+    expect(fingerprintOf(a)).toBe(fingerprintOf(b));
+    for (let round = 0; round < 3; round++) {
+      expect(readSessionRecord(a)?.failure?.message).toContain('xay');
+      expect(readSessionRecord(b)?.failure?.message).toContain('xby');
+    }
   });
 });

@@ -8,7 +8,7 @@
  */
 import type { AccessTokenEntry, SessionContext, SessionFailure, SessionTokens } from '../machine/context.ts';
 import { sessionMachine } from '../machine/sessionMachine.ts';
-import { decodeBase64Url, parseJsonObject } from '../oidc/base64url.ts';
+import { decodeBase64UrlText, parseJsonObject } from '../oidc/base64url.ts';
 import type { IdTokenClaims } from '../oidc/claims.ts';
 import type { SignInTransaction } from '../oidc/signIn.ts';
 import { Doorkeeper, fingerprintOf } from '../session/Doorkeeper.ts';
@@ -92,32 +92,52 @@ export const decodeSessionRecord = (raw: string): SessionRecord | null => {
 };
 
 /**
- * Parsed records by stored string, at most {@link memoCapacity}: two generations, so a hit costs one
- * lookup and reorders nothing (a record read at least once per generation stays; see
- * `session/decryptCache.ts`). Sized like the cookie decrypt cache, whose plaintexts are these strings.
- * A record is kept on its string's second sight within that window (`session/Doorkeeper.ts`): a
- * session that does not come back while the memo could hold it is parsed and let go.
+ * Parsed records by the stored string's fingerprint, at most {@link memoCapacity}: two generations,
+ * so a hit costs one lookup and reorders nothing (a record read at least once per generation stays;
+ * see `session/decryptCache.ts`). Sized like the cookie decrypt cache, whose plaintexts are these
+ * strings. Keyed by a sampled fingerprint, not by the string: a fresh 1.5 KB string would be hashed
+ * whole by the `Map`, on every miss. A record is kept on its string's second sight within that window
+ * (`session/Doorkeeper.ts`): a session that does not come back while the memo could hold it is parsed
+ * and let go.
  */
 const memoCapacity = 1000;
-let memo = new Map<string, SessionRecord | null>();
-let previousMemo = new Map<string, SessionRecord | null>();
+interface Memo {
+  readonly raw: string;
+  readonly record: SessionRecord | null;
+}
+let memo = new Map<number, Memo>();
+let previousMemo = new Map<number, Memo>();
 const memoDoorkeeper = new Doorkeeper(memoCapacity);
+
+/** The last record read: a user's requests tend to come one after another (a page, then its calls). */
+let last: Memo = { raw: '', record: null };
 
 /** {@link decodeSessionRecord}, memoised by the stored string. */
 export const readSessionRecord = (raw: string | null): SessionRecord | null => {
   if (raw === null) return signedOutRecord;
-  let record = memo.get(raw);
-  if (record !== undefined) return record;
-  record = previousMemo.get(raw);
-  if (record === undefined) {
+  if (raw === last.raw) return last.record;
+  // 30 bits: a small integer, which a `Map` keys without boxing it.
+  const fingerprint = fingerprintOf(raw) & 0x3fffffff;
+  const current = memo.get(fingerprint);
+  if (current !== undefined && current.raw === raw) {
+    last = current;
+    return current.record;
+  }
+  const previous = previousMemo.get(fingerprint);
+  let record: SessionRecord | null;
+  if (previous !== undefined && previous.raw === raw) {
+    record = previous.record;
+    previousMemo.delete(fingerprint);
+  } else {
     record = decodeSessionRecord(raw);
-    if (!memoDoorkeeper.admits(fingerprintOf(raw))) return record;
-  } else previousMemo.delete(raw);
+    if (!memoDoorkeeper.admits(fingerprint)) return record;
+  }
   if (memo.size >= memoCapacity / 2) {
     previousMemo = memo;
     memo = new Map();
   }
-  memo.set(raw, record);
+  last = { raw, record };
+  memo.set(fingerprint, last);
   return record;
 };
 
@@ -127,20 +147,17 @@ export const encodeSessionRecord = (state: StoredState, context: SessionContext)
     ? null
     : JSON.stringify({ v: 1, state, tokens: context.tokens, failure: context.failure });
 
-/** Lenient, like the decoder `jose` read the token with when it was verified: the same claims. */
-const utf8 = new TextDecoder();
-
 /**
  * The payload of a compact JWS as a JSON object; `null` unless `token` has three segments and its
  * payload is one. The token was verified when it was received, so its payload is decoded as the
- * verifier decoded it (a fatal `TextDecoder` would be several times slower in Node, for nothing).
+ * verifier decoded it, leniently (a fatal UTF-8 decoder would be several times slower, for nothing).
  */
 const payloadOf = (token: string): Record<string, unknown> | null => {
   const start = token.indexOf('.') + 1;
   const end = start === 0 ? -1 : token.indexOf('.', start);
   if (end === -1 || token.includes('.', end + 1)) return null;
-  const bytes = decodeBase64Url(token.slice(start, end));
-  return bytes === null ? null : parseJsonObject(utf8.decode(bytes));
+  const text = decodeBase64UrlText(token.slice(start, end));
+  return text === null ? null : parseJsonObject(text);
 };
 
 /**

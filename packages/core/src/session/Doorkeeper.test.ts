@@ -26,21 +26,33 @@ describe('Doorkeeper', () => {
 });
 
 describe('fingerprintOf', () => {
-  test.prop([fc.string({ minLength: 1, maxLength: 2000 }), fc.nat(), fc.integer({ min: 1, max: 0xfff })])(
-    'tells apart strings that differ in any one character',
+  const withOneChange = (text: string, at: number, delta: number) => {
+    const index = at % text.length;
+    return (
+      text.slice(0, index) +
+      String.fromCharCode((text.charCodeAt(index) + delta) & 0xffff) +
+      text.slice(index + 1)
+    );
+  };
+
+  test.prop([fc.string({ minLength: 1, maxLength: 256 }), fc.nat(), fc.integer({ min: 1, max: 0xfff })])(
+    'tells apart strings of up to 256 characters that differ in any one character',
     (text, at, delta) => {
-      const index = at % text.length;
-      const changed =
-        text.slice(0, index) +
-        String.fromCharCode((text.charCodeAt(index) + delta) & 0xffff) +
-        text.slice(index + 1);
+      const changed = withOneChange(text, at, delta);
       fc.pre(changed !== text);
       expect(fingerprintOf(changed)).not.toBe(fingerprintOf(text));
     },
   );
 
-  it('reads from `start` on only', () => {
-    expect(fingerprintOf('aaaXYZ', 3)).toBe(fingerprintOf('bbbXYZ', 3));
-    expect(fingerprintOf('XYZ')).toBe(fingerprintOf('aaaXYZ', 3));
-  });
+  test.prop([fc.string({ minLength: 257, maxLength: 3000 }), fc.nat()])(
+    'reads a longer string at 32 places spread from its end, and its length',
+    (text, at) => {
+      const step = Math.floor(text.length / 32);
+      const sampled = text.length - 1 - step * (at % 32);
+      expect(fingerprintOf(withOneChange(text, sampled, 1))).not.toBe(fingerprintOf(text));
+      expect(fingerprintOf(`${text}x`)).not.toBe(fingerprintOf(text));
+      // A character between two samples is not read.
+      if (step > 1) expect(fingerprintOf(withOneChange(text, text.length - 2, 1))).toBe(fingerprintOf(text));
+    },
+  );
 });

@@ -66,7 +66,7 @@ export class DecryptCache {
    */
   offer(sealed: string, name: string, plaintext: string): void {
     // The end of a sealed value holds its GCM tag: as random as a fingerprint gets, and short.
-    if (this.#doorkeeper.admits(fingerprintOf(sealed, sealed.length - keyLength))) {
+    if (this.#doorkeeper.admits(fingerprintOf(sealed.slice(-keyLength)))) {
       this.set(sealed, name, plaintext);
     }
   }

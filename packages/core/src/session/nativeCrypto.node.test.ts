@@ -94,7 +94,7 @@ describe('native base64url and UTF-8', () => {
     fc
       .tuple(fc.string({ unit: base64url, maxLength: 40 }), fc.constantFrom('', '=', '==', '==='))
       .map(([text, padding]) => text + padding),
-    fc.string({ unit: fc.constantFrom(...'ABCXYZabcxyz0189-_=+/!. Āé\n'.split('')), maxLength: 40 }),
+    fc.string({ unit: fc.constantFrom(...'ABCXYZabcxyz0189-_=+/!. ĀéŁŴ\n'.split('')), maxLength: 40 }),
   );
 
   test.prop([spelled])('decodes and refuses exactly as the shared decoder', (text) => {

@@ -57,6 +57,7 @@ interface NodeBufferModule {
   /** Node ≥ 18.14; where it is missing, a fatal `TextDecoder` decodes instead. */
   isUtf8?: ((bytes: Uint8Array) => boolean) | undefined;
   Buffer: {
+    byteLength(text: string, encoding: 'utf8'): number;
     from(text: string, encoding: 'base64url'): Uint8Array;
     from(
       buffer: ArrayBufferLike,
@@ -103,7 +104,6 @@ const decodeUtf8Fatal = (bytes: Uint8Array): string | null => {
     return null;
   }
 };
-const base64UrlAlphabet = 'ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_';
 
 const adapt = (crypto: NodeCryptoModule, { Buffer, isUtf8 }: NodeBufferModule): NativeCrypto => ({
   hkdfSha256: (secret, salt, info, length) =>
@@ -147,16 +147,16 @@ const adapt = (crypto: NodeCryptoModule, { Buffer, isUtf8 }: NodeBufferModule): 
     if (length % 4 === 1) return null;
     const unpadded = length === text.length ? text : text.slice(0, length);
     const bytes = Buffer.from(unpadded, 'base64url');
-    if (length === 0) return bytes;
-    // Buffer skips characters it does not know, stops at `=` and reads `+` and `/` too; the shared
-    // decoder refuses all of them. Spelt back, the bytes show any (a scan of the text costs more):
-    // every character but the last must come back as given; the last may carry unused bits, so it
-    // is only checked to be in the alphabet.
-    const spelt = Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength).toString('base64url');
-    const last = length - 1;
-    return spelt.length === length &&
-      base64UrlAlphabet.includes(unpadded[last]!) &&
-      spelt.slice(0, last) === unpadded.slice(0, last)
+    // Checked without spelling the bytes back (that costs more than the decoding): Buffer skips ASCII
+    // characters it does not know and stops at `=`, so any of them leaves fewer bytes than the length
+    // promises (for a length not 1 more than a multiple of 4, refused above); it reads a non-ASCII
+    // character by its low byte, so the text must be ASCII (one UTF-8 byte per character); and it
+    // reads `+` and `/`, which the shared decoder refuses. The last character may carry unused bits,
+    // as there.
+    return bytes.length === Math.floor((length * 3) / 4) &&
+      Buffer.byteLength(unpadded, 'utf8') === length &&
+      unpadded.indexOf('+') === -1 &&
+      unpadded.indexOf('/') === -1
       ? bytes
       : null;
   },

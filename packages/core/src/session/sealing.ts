@@ -23,6 +23,20 @@ const info = encoder.encode('aes-256-gcm v1');
 
 const subtle = () => globalThis.crypto.subtle;
 
+/** The UTF-8 bytes of the names values were bound to, a few at a time (an app has a few cookie names). */
+const namesBytes = new Map<string, Uint8Array<ArrayBuffer>>();
+
+/** `name`'s UTF-8 bytes, the additional data a value is bound to it by; encoded once per name. */
+const additionalDataOf = (name: string): Uint8Array<ArrayBuffer> => {
+  let bytes = namesBytes.get(name);
+  if (bytes === undefined) {
+    if (namesBytes.size >= 16) namesBytes.clear();
+    bytes = encoder.encode(name);
+    namesBytes.set(name, bytes);
+  }
+  return bytes;
+};
+
 /** An AES-256-GCM key for {@link seal} and {@link unseal}, from {@link deriveSealingKey}; opaque. */
 export type SealingKey = DerivedKey<'aes-256-gcm'>;
 
@@ -47,7 +61,7 @@ export const deriveSealingKey = (
 export const seal = async (key: SealingKey, plaintext: string, name: string): Promise<string> => {
   const material = DerivedKey.materialOf(key);
   const iv = globalThis.crypto.getRandomValues(new Uint8Array(ivLength));
-  const additionalData = encoder.encode(name);
+  const additionalData = additionalDataOf(name);
   const ciphertext =
     material.native === null
       ? new Uint8Array(
@@ -94,7 +108,7 @@ export const unsealNow = (
     if (material.native === null) return undefined;
     parsed ??= parse(sealed, material.native);
     if (parsed === null) return null;
-    additionalData ??= encoder.encode(name);
+    additionalData ??= additionalDataOf(name);
     const plaintext = material.native.decryptAesGcm(material.bytes, parsed.iv, parsed.data, additionalData);
     if (plaintext !== null) return material.native.decodeUtf8(plaintext);
   }
@@ -114,7 +128,7 @@ export const unseal = async (
   if (now !== undefined) return now;
   const parsed = parse(sealed, null);
   if (parsed === null) return null;
-  const additionalData = encoder.encode(name);
+  const additionalData = additionalDataOf(name);
   for (const key of keys) {
     const material = DerivedKey.materialOf(key);
     try {
