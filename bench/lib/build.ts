@@ -25,7 +25,9 @@ export const serverNames = [
   'next',
   'honoExample',
   'honoExampleHtml',
+  'honoBarePage',
   'koaExample',
+  'koaBarePage',
   'sveltekitExample',
 ] as const;
 export type ServerName = (typeof serverNames)[number];

@@ -150,6 +150,12 @@ const groups: readonly Group[] = [
     contenders: [
       { label: 'bare Hono', server: 'honoBare', cookieOf: 'examples/hono, signed-in /protected' },
       {
+        label: 'bare Hono, the example’s /protected page without auth',
+        server: 'honoBarePage',
+        cookieOf: 'examples/hono, signed-in /protected',
+        page: { path: '/protected', contains: '<p>Protected page</p>' },
+      },
+      {
         label: 'examples/hono, signed-in /protected',
         server: 'honoExample',
         signInPath: '/sign-in',
@@ -174,6 +180,12 @@ const groups: readonly Group[] = [
     framework: 'Koa example',
     contenders: [
       { label: 'bare Koa', server: 'koaBare', cookieOf: 'examples/koa, signed-in /protected' },
+      {
+        label: 'bare Koa + @koa/router, the example’s /protected page without auth',
+        server: 'koaBarePage',
+        cookieOf: 'examples/koa, signed-in /protected',
+        page: { path: '/protected', contains: '<p>Protected page</p>' },
+      },
       {
         label: 'examples/koa, signed-in /protected',
         server: 'koaExample',

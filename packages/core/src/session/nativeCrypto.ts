@@ -29,6 +29,11 @@ interface NodeDecipher {
 }
 
 /** The members of `node:crypto` used here. */
+/** Node's `KeyObject`, opaque here. */
+interface NodeKeyObject {
+  readonly type: 'secret';
+}
+
 interface NodeCryptoModule {
   hkdfSync(
     digest: 'sha256',
@@ -37,15 +42,16 @@ interface NodeCryptoModule {
     info: Uint8Array,
     length: number,
   ): ArrayBuffer;
+  createSecretKey(key: Uint8Array): NodeKeyObject;
   createCipheriv(
     algorithm: 'aes-256-gcm',
-    key: Uint8Array,
+    key: NodeKeyObject,
     iv: Uint8Array,
     options: { authTagLength: number },
   ): NodeCipher;
   createDecipheriv(
     algorithm: 'aes-256-gcm',
-    key: Uint8Array,
+    key: NodeKeyObject,
     iv: Uint8Array,
     options: { authTagLength: number },
   ): NodeDecipher;
@@ -105,70 +111,85 @@ const decodeUtf8Fatal = (bytes: Uint8Array): string | null => {
   }
 };
 
-const adapt = (crypto: NodeCryptoModule, { Buffer, isUtf8 }: NodeBufferModule): NativeCrypto => ({
-  hkdfSha256: (secret, salt, info, length) =>
-    new Uint8Array(crypto.hkdfSync('sha256', secret, salt, info, length)),
-  encryptAesGcm: (key, iv, plaintext, additionalData) => {
-    const cipher = crypto.createCipheriv('aes-256-gcm', key, iv, { authTagLength: tagLength });
-    cipher.setAAD(additionalData);
-    const head = cipher.update(plaintext);
-    const tail = cipher.final();
-    const tag = cipher.getAuthTag();
-    const sealed = new Uint8Array(head.length + tail.length + tag.length);
-    sealed.set(head);
-    sealed.set(tail, head.length);
-    sealed.set(tag, head.length + tail.length);
-    return sealed;
-  },
-  decryptAesGcm: (key, iv, sealed, additionalData) => {
-    if (sealed.length < tagLength) return null;
-    try {
-      const decipher = crypto.createDecipheriv('aes-256-gcm', key, iv, { authTagLength: tagLength });
-      decipher.setAAD(additionalData);
-      decipher.setAuthTag(sealed.subarray(sealed.length - tagLength));
-      const head = decipher.update(sealed.subarray(0, sealed.length - tagLength));
-      // `final` checks the tag: nothing decrypted is returned before it has passed.
-      const tail = decipher.final();
-      if (tail.length === 0) return head;
-      const plaintext = new Uint8Array(head.length + tail.length);
-      plaintext.set(head);
-      plaintext.set(tail, head.length);
-      return plaintext;
-    } catch {
-      return null;
+const adapt = (crypto: NodeCryptoModule, { Buffer, isUtf8 }: NodeBufferModule): NativeCrypto => {
+  // Node imports raw key bytes into a key object on every cipher it makes (~1 µs): imported once per key
+  // (derived keys are never changed in place).
+  const keyObjects = new WeakMap<Uint8Array, NodeKeyObject>();
+  const keyObjectOf = (key: Uint8Array): NodeKeyObject => {
+    let keyObject = keyObjects.get(key);
+    if (keyObject === undefined) {
+      keyObject = crypto.createSecretKey(key);
+      keyObjects.set(key, keyObject);
     }
-  },
-  hmacSha256: (key, message) => crypto.createHmac('sha256', key).update(message).digest(),
-  encodeBase64Url: (bytes) =>
-    Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength).toString('base64url'),
-  decodeBase64Url: (text) => {
-    let length = text.length;
-    if (text.charCodeAt(length - 1) === 61 /* = */) length -= text.charCodeAt(length - 2) === 61 ? 2 : 1;
-    if (length % 4 === 1) return null;
-    const unpadded = length === text.length ? text : text.slice(0, length);
-    const bytes = Buffer.from(unpadded, 'base64url');
-    // Checked without spelling the bytes back (that costs more than the decoding): Buffer skips ASCII
-    // characters it does not know and stops at `=`, so any of them leaves fewer bytes than the length
-    // promises (for a length not 1 more than a multiple of 4, refused above); it reads a non-ASCII
-    // character by its low byte, so the text must be ASCII (one UTF-8 byte per character); and it
-    // reads `+` and `/`, which the shared decoder refuses. The last character may carry unused bits,
-    // as there.
-    return bytes.length === Math.floor((length * 3) / 4) &&
-      Buffer.byteLength(unpadded, 'utf8') === length &&
-      unpadded.indexOf('+') === -1 &&
-      unpadded.indexOf('/') === -1
-      ? bytes
-      : null;
-  },
-  // A fatal `TextDecoder` takes a slow path in Node; checking first and then decoding does not.
-  decodeUtf8:
-    typeof isUtf8 === 'function'
-      ? (bytes) =>
-          isUtf8(bytes)
-            ? Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength).toString('utf8')
-            : null
-      : decodeUtf8Fatal,
-});
+    return keyObject;
+  };
+  return {
+    hkdfSha256: (secret, salt, info, length) =>
+      new Uint8Array(crypto.hkdfSync('sha256', secret, salt, info, length)),
+    encryptAesGcm: (key, iv, plaintext, additionalData) => {
+      const cipher = crypto.createCipheriv('aes-256-gcm', keyObjectOf(key), iv, { authTagLength: tagLength });
+      cipher.setAAD(additionalData);
+      const head = cipher.update(plaintext);
+      const tail = cipher.final();
+      const tag = cipher.getAuthTag();
+      const sealed = new Uint8Array(head.length + tail.length + tag.length);
+      sealed.set(head);
+      sealed.set(tail, head.length);
+      sealed.set(tag, head.length + tail.length);
+      return sealed;
+    },
+    decryptAesGcm: (key, iv, sealed, additionalData) => {
+      if (sealed.length < tagLength) return null;
+      try {
+        const decipher = crypto.createDecipheriv('aes-256-gcm', keyObjectOf(key), iv, {
+          authTagLength: tagLength,
+        });
+        decipher.setAAD(additionalData);
+        decipher.setAuthTag(sealed.subarray(sealed.length - tagLength));
+        const head = decipher.update(sealed.subarray(0, sealed.length - tagLength));
+        // `final` checks the tag: nothing decrypted is returned before it has passed.
+        const tail = decipher.final();
+        if (tail.length === 0) return head;
+        const plaintext = new Uint8Array(head.length + tail.length);
+        plaintext.set(head);
+        plaintext.set(tail, head.length);
+        return plaintext;
+      } catch {
+        return null;
+      }
+    },
+    hmacSha256: (key, message) => crypto.createHmac('sha256', key).update(message).digest(),
+    encodeBase64Url: (bytes) =>
+      Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength).toString('base64url'),
+    decodeBase64Url: (text) => {
+      let length = text.length;
+      if (text.charCodeAt(length - 1) === 61 /* = */) length -= text.charCodeAt(length - 2) === 61 ? 2 : 1;
+      if (length % 4 === 1) return null;
+      const unpadded = length === text.length ? text : text.slice(0, length);
+      const bytes = Buffer.from(unpadded, 'base64url');
+      // Checked without spelling the bytes back (that costs more than the decoding): Buffer skips ASCII
+      // characters it does not know and stops at `=`, so any of them leaves fewer bytes than the length
+      // promises (for a length not 1 more than a multiple of 4, refused above); it reads a non-ASCII
+      // character by its low byte, so the text must be ASCII (one UTF-8 byte per character); and it
+      // reads `+` and `/`, which the shared decoder refuses. The last character may carry unused bits,
+      // as there.
+      return bytes.length === Math.floor((length * 3) / 4) &&
+        Buffer.byteLength(unpadded, 'utf8') === length &&
+        unpadded.indexOf('+') === -1 &&
+        unpadded.indexOf('/') === -1
+        ? bytes
+        : null;
+    },
+    // A fatal `TextDecoder` takes a slow path in Node; checking first and then decoding does not.
+    decodeUtf8:
+      typeof isUtf8 === 'function'
+        ? (bytes) =>
+            isUtf8(bytes)
+              ? Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength).toString('utf8')
+              : null
+        : decodeUtf8Fatal,
+  };
+};
 
 const encoder = new TextEncoder();
 
