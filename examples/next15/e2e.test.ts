@@ -4,7 +4,10 @@
  * Edge runtime, so this also proves `@logto-machine/next` needs no Node built-ins there.
  */
 import { randomBytes } from 'node:crypto';
-import { readFile } from 'node:fs/promises';
+import { readdir, readFile } from 'node:fs/promises';
+import { createRequire } from 'node:module';
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
 import {
   type DevProvider,
   defaultOrganizations,
@@ -35,6 +38,29 @@ const resource = 'https://api.example.com';
 const demo = { username: 'demo', password: 'demo-password' };
 const many = { username: 'many', password: 'many-password' };
 
+/**
+ * Throws when this app's copy of `@logto-machine/next` differs from packages/next. The copy is an
+ * injected dependency, made by `pnpm install` with this app's Next 15 as its peer (as an install from
+ * the registry has it; a link would resolve `next` to packages/next's own Next 16): after a change to
+ * packages/next it is stale until the next `pnpm install`.
+ */
+const checkInjectedCopy = async () => {
+  const source = fileURLToPath(new URL('../../packages/next/src/', import.meta.url));
+  const copy = join(
+    dirname(createRequire(import.meta.url).resolve('@logto-machine/next/package.json')),
+    'src',
+  );
+  for (const name of await readdir(source)) {
+    if (name.endsWith('.test.ts')) continue;
+    const [original, copied] = await Promise.all([
+      readFile(join(source, name), 'utf8'),
+      readFile(join(copy, name), 'utf8').catch(() => null),
+    ]);
+    if (original !== copied)
+      throw new Error(`examples/next15 has a stale copy of packages/next/src/${name}: run \`pnpm install\`.`);
+  }
+};
+
 describe('examples/next15: Next 15, middleware.ts on the Edge runtime', () => {
   let provider: DevProvider;
   let app: RunningProcess | undefined;
@@ -42,6 +68,7 @@ describe('examples/next15: Next 15, middleware.ts on the Edge runtime', () => {
   let failed = false;
 
   beforeAll(async () => {
+    await checkInjectedCopy();
     const port = await freePort();
     baseUrl = `http://127.0.0.1:${port}`;
     provider = await startDevProvider({
