@@ -138,7 +138,8 @@ export interface LogtoNext {
   /**
    * The proxy (Next 16 `proxy.ts`; `middleware.ts` on Next 15): refreshes the tokens of
    * {@link LogtoProxyOptions.keepFresh} when they are about to expire and writes the session cookies,
-   * both to the response and to the request the app sees, then guards the
+   * both to the response and to the request the app sees (there the whole session, even the cached
+   * tokens a session too large for the browser's cookies leaves out of them), then guards the
    * {@link LogtoProxyOptions.protect | protected} routes. Runs on the Node and the Edge runtime.
    */
   proxy(options?: LogtoProxyOptions): (request: NextRequest) => Promise<Response>;
