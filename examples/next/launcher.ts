@@ -6,6 +6,7 @@
  */
 import { spawn } from 'node:child_process';
 import { createRequire } from 'node:module';
+import { join } from 'node:path';
 
 /** A variable that is set but empty counts as unset. */
 const env = (name: string) => process.env[name] || undefined;
@@ -37,7 +38,8 @@ if (!env('LOGTO_ENDPOINT')) {
 const redisUrl = env('REDIS_URL');
 if (redisUrl) console.log(`Sessions in Redis at ${new URL(redisUrl).host}`);
 
-const nextBin = createRequire(import.meta.url).resolve('next/dist/bin/next');
+// The app's own Next, from the directory it is started in (`examples/next15` runs this launcher on Next 15).
+const nextBin = createRequire(join(process.cwd(), 'package.json')).resolve('next/dist/bin/next');
 const mode = process.argv[2] === 'dev' ? 'dev' : 'start';
 const next = spawn(process.execPath, [nextBin, mode, '--hostname', host, '--port', port], {
   stdio: 'inherit',

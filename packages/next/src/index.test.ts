@@ -45,6 +45,17 @@ const makeApp = (config: AdapterTestConfig, options: LogtoProxyOptions = { prote
       });
     },
     '/protected': async () => html('Protected page'),
+    // A Server Component that reads an organization token (which the proxy keeps fresh, see keepFresh).
+    '/organization-page': async (request) => {
+      const client = await logto.getLogto({ cookie: request.headers.get('cookie') });
+      const organizationId = request.nextUrl.searchParams.get('organizationId') ?? '';
+      try {
+        return Response.json(await client.getOrganizationTokenClaims(organizationId));
+      } catch (error) {
+        if (!(error instanceof RefreshInServerComponent)) throw error;
+        return Response.json({ error: error.name }, { status: 500 });
+      }
+    },
     // A Server Component that reads only the claims (the ID token lives in the cookie, always).
     '/claims-page': async (request) => {
       const client = await logto.getLogto({ cookie: request.headers.get('cookie') });
@@ -112,6 +123,31 @@ const makeApp = (config: AdapterTestConfig, options: LogtoProxyOptions = { prote
 
 runAdapterContract({ name: 'Next', mount: (config) => ({ fetch: makeApp(config).fetch }) });
 
+/** 100 organizations with long ids: the ID token of a member of all of them outgrows the cookie budget. */
+const manyOrganizations = Array.from({ length: 100 }, (_, index) => ({
+  id: `org_${String(index).padStart(3, '0')}_${'x'.repeat(20)}`,
+  name: `Organization ${index}`,
+  description: null,
+  roles: [{ name: 'member', scopes: ['read:org'] }],
+}));
+
+/** A provider whose {@link testUser} is a member of {@link manyOrganizations}; access tokens live 2 s. */
+const startManyOrganizationsProvider = () =>
+  startDevProvider({
+    rotateRefreshTokens: 'always',
+    ttl: { accessToken: 2 },
+    organizations: manyOrganizations,
+    users: [
+      {
+        id: 'user_many',
+        username: testUser.username,
+        password: testUser.password,
+        claims: { email: 'many@example.com' },
+        organizations: manyOrganizations.map(({ id }) => ({ id, roles: ['member'] })),
+      },
+    ],
+  });
+
 const cookieHeader = (browser: Browser) =>
   [...browser.cookies].map(([name, value]) => `${name}=${value}`).join('; ');
 
@@ -171,26 +207,7 @@ describe('@logto-machine/next', () => {
   });
 
   it('signs in a user of 100 organizations and keeps them signed in: no cookie over 4 KB, no loop', async () => {
-    const organizations = Array.from({ length: 100 }, (_, index) => ({
-      id: `org_${String(index).padStart(3, '0')}_${'x'.repeat(20)}`,
-      name: `Organization ${index}`,
-      description: null,
-      roles: [{ name: 'member', scopes: ['read:org'] }],
-    }));
-    const provider = await startDevProvider({
-      rotateRefreshTokens: 'always',
-      ttl: { accessToken: 2 },
-      organizations,
-      users: [
-        {
-          id: 'user_many',
-          username: testUser.username,
-          password: testUser.password,
-          claims: { email: 'many@example.com' },
-          organizations: organizations.map(({ id }) => ({ id, roles: ['member'] })),
-        },
-      ],
-    });
+    const provider = await startManyOrganizationsProvider();
     try {
       const { fetch } = makeApp(
         {
@@ -237,6 +254,84 @@ describe('@logto-machine/next', () => {
     } finally {
       await provider.stop();
     }
+  });
+
+  it('hands a Server Component the whole oversized session: an organization token the proxy fetched, no cookie over 4 KB', async () => {
+    const provider = await startManyOrganizationsProvider();
+    const organizationId = manyOrganizations[42]!.id;
+    const organizationPage = `/organization-page?organizationId=${organizationId}`;
+    const options = (maxForwardedCookieBytes?: number): LogtoProxyOptions => ({
+      keepFresh: (request, api) => {
+        const id = request.nextUrl.searchParams.get('organizationId');
+        return api ? [] : id ? [{}, { organizationId: id }] : [{}];
+      },
+      maxForwardedCookieBytes,
+    });
+    try {
+      const config = {
+        ...configFor(provider),
+        scopes: ['email', 'urn:logto:scope:organizations', 'urn:logto:scope:organization_roles'],
+        resources: [],
+      };
+      const { logto, fetch } = makeApp(config, options());
+      const browser = new Browser('http://127.0.0.1:3000', fetch);
+      await signIn(browser);
+      const setCookies: string[] = [];
+
+      for (let round = 0; round < 2; round++) {
+        const grants = provider.stats.refreshGrants.length;
+        const page = await browser.get(organizationPage);
+        setCookies.push(...page.headers.getSetCookie());
+        expect(page.status).toBe(200);
+        expect((await page.json()).aud).toBe(`urn:logto:organization:${organizationId}`);
+        // The browser's cookies leave the tokens out, so the proxy fetches them on each request.
+        expect(provider.stats.refreshGrants.length).toBeGreaterThan(grants);
+        // Past the access tokens' life: the proxy refreshes them, the page still reads them.
+        await waitForTokenExpiry();
+      }
+      // What the browser holds has no organization token: a Server Component alone could not read it.
+      const alone = await logto.getLogto({ cookie: cookieHeader(browser) });
+      await expect(alone.getOrganizationToken(organizationId)).rejects.toBeInstanceOf(
+        RefreshInServerComponent,
+      );
+      for (const header of setCookies)
+        expect(new TextEncoder().encode(header).length).toBeLessThanOrEqual(4096);
+      for (const [name, value] of browser.cookies)
+        expect(new TextEncoder().encode(`${name}=${value}`).length).toBeLessThanOrEqual(4096);
+
+      // Over maxForwardedCookieBytes the page gets the browser's copy, which lacks the token.
+      const capped = makeApp(config, options(4096));
+      const cappedBrowser = new Browser('http://127.0.0.1:3000', capped.fetch);
+      await signIn(cappedBrowser);
+      const refused = await cappedBrowser.get(organizationPage);
+      expect(refused.status).toBe(500);
+      expect(await refused.json()).toEqual({ error: 'RefreshInServerComponent' });
+    } finally {
+      await provider.stop();
+    }
+  });
+
+  it('never lets a request plant a session for the page: a forged cookie reads as signed out', async () => {
+    const { fetch } = makeApp(configFor(ops.provider));
+    const forged = JSON.stringify({
+      v: 1,
+      state: 'authenticated',
+      tokens: { idToken: 'h.p.s' },
+      failure: null,
+    });
+    const response = await fetch(
+      new Request('http://127.0.0.1:3000/', {
+        headers: { cookie: `logto_session=${encodeURIComponent(forged)}; logto_session.0=v1.forged` },
+      }),
+    );
+    expect(response.status).toBe(200);
+    expect(await response.text()).toContain('Not authenticated');
+  });
+
+  it('refuses a maxForwardedCookieBytes that is not a whole number of bytes', () => {
+    const logto = createLogto(configFor(ops.provider));
+    expect(() => logto.proxy({ maxForwardedCookieBytes: -1 })).toThrow(/maxForwardedCookieBytes/);
+    expect(() => logto.proxy({ maxForwardedCookieBytes: 1.5 })).toThrow(/maxForwardedCookieBytes/);
   });
 
   it('answers back-channel logout through the route handler (501 in cookie mode)', async () => {

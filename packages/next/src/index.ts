@@ -9,6 +9,7 @@
  */
 import {
   appendSetCookie,
+  ConfigError,
   isApiRequest as isApiPathOrAccept,
   isLogtoMachineError,
   type LockShape,
@@ -83,7 +84,19 @@ export interface LogtoProxyOptions {
   readonly keepFresh?: ((request: NextRequest, api: boolean) => readonly TokenTarget[]) | undefined;
   /** Whether a request is an API call (401 rather than a redirect); default {@link isApiRequest}. */
   readonly isApiRequest?: ((request: Request) => boolean) | undefined;
+  /**
+   * The largest `Cookie` header, in bytes, the proxy hands the app with the whole session in it: a
+   * cookie session too large for the browser's cookie budget leaves its cached access tokens out of the
+   * browser's cookies, but the request the app renders gets them all (sealed like any session cookie),
+   * so a Server Component reads the tokens the proxy just fetched. Past this size the app gets the
+   * browser's copy instead. Default 16 384: the most one request header may hold on Vercel (32 KB for
+   * all of them); `next start` hands the headers over in memory and sets no limit of its own.
+   */
+  readonly maxForwardedCookieBytes?: number | undefined;
 }
+
+/** Vercel's limit for one request header (its functions and middleware answer REQUEST_HEADER_TOO_LARGE past it). */
+const defaultMaxForwardedCookieBytes = 16_384;
 
 /** What a handler wrapped by {@link LogtoNext.route} receives beside the request. */
 export interface LogtoRouteContext {
@@ -125,7 +138,8 @@ export interface LogtoNext {
   /**
    * The proxy (Next 16 `proxy.ts`; `middleware.ts` on Next 15): refreshes the tokens of
    * {@link LogtoProxyOptions.keepFresh} when they are about to expire and writes the session cookies,
-   * both to the response and to the request the app sees, then guards the
+   * both to the response and to the request the app sees (there the whole session, even the cached
+   * tokens a session too large for the browser's cookies leaves out of them), then guards the
    * {@link LogtoProxyOptions.protect | protected} routes. Runs on the Node and the Edge runtime.
    */
   proxy(options?: LogtoProxyOptions): (request: NextRequest) => Promise<Response>;
@@ -275,7 +289,13 @@ export const createLogto = (config: LogtoServerConfig | (() => LogtoServerConfig
     handlers: { GET: handler, POST: handler },
 
     proxy: (options = {}) => {
-      const { protect, keepFresh } = options;
+      const { protect, keepFresh, maxForwardedCookieBytes = defaultMaxForwardedCookieBytes } = options;
+      if (!Number.isSafeInteger(maxForwardedCookieBytes) || maxForwardedCookieBytes < 0) {
+        throw new ConfigError({
+          reason: 'InvalidOption',
+          message: `proxy(): maxForwardedCookieBytes must be a whole number of bytes, got ${String(maxForwardedCookieBytes)}.`,
+        });
+      }
       const isApi = options.isApiRequest ?? isApiRequest;
       return async (request) => {
         const logto = open(request, isApi);
@@ -310,9 +330,15 @@ export const createLogto = (config: LogtoServerConfig | (() => LogtoServerConfig
         }
         const setCookie = logto.setCookieHeaders();
         if (setCookie.length === 0) return NextResponse.next();
-        // The app behind the proxy reads the refreshed session in this very request.
+        // The app behind the proxy reads the refreshed session in this very request: all of it, even
+        // the cached tokens the browser's copy had to leave out, since this copy never leaves the server.
+        const cookie = request.headers.get('cookie');
+        const whole = cookieHeaderAfter(cookie, logto.session.forwardedSetCookieHeaders());
         const forwarded = new Headers(request.headers);
-        forwarded.set('cookie', cookieHeaderAfter(request.headers.get('cookie'), setCookie));
+        forwarded.set(
+          'cookie',
+          whole.length <= maxForwardedCookieBytes ? whole : cookieHeaderAfter(cookie, setCookie),
+        );
         const response = NextResponse.next({ request: { headers: forwarded } });
         appendSetCookie(response.headers, setCookie);
         return response;

@@ -1,5 +1,10 @@
 import * as Effect from 'effect/Effect';
-import { compactVerify, createLocalJWKSet, type JSONWebKeySet, errors as joseErrors } from 'jose';
+import type { JSONWebKeySet } from 'jose';
+// jose's subpaths, not its index: the index also loads JWE decryption, whose CompressionStream makes
+// Next's Edge build warn of "A Node.js API" in every app whose middleware signs users in.
+import * as joseErrors from 'jose/errors';
+import { createLocalJWKSet } from 'jose/jwks/local';
+import { compactVerify } from 'jose/jws/compact/verify';
 import { IdTokenError } from '../errors.ts';
 import { decodeJsonSegment } from './base64url.ts';
 import type { IdTokenClaims } from './claims.ts';

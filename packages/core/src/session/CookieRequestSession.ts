@@ -69,6 +69,8 @@ interface PendingWrite {
   readonly value: string | null;
   readonly attributes: string;
   cookies?: readonly CookiePair[] | undefined;
+  /** The session's cookies before the budget cut, when `cookies` had to leave access tokens out. */
+  uncut?: readonly CookiePair[] | undefined;
 }
 
 /** The part of a state a transaction cookie's name keeps (see {@link CookieRequestSession.#target}). */
@@ -173,11 +175,13 @@ export class CookieRequestSession implements RequestSession {
       throw error;
     }
     if (writes.get(target.cookie) !== write) return; // a later write replaced this one
-    let cookies = splitIntoCookies(target.cookie, sealed, attributes, this.#sealer.config.maxCookieBytes);
+    const uncut = splitIntoCookies(target.cookie, sealed, attributes, this.#sealer.config.maxCookieBytes);
+    let cookies = uncut;
     if (target.isSession && cookies.length > this.#sealer.config.chunkBudget) {
       // This request keeps reading the full value; only the cookie leaves cached access tokens out.
       cookies = await this.#sealer.fitBudget(value, target.boundTo, attributes, cookies);
       if (writes.get(target.cookie) !== write) return;
+      if (cookies !== uncut && uncut.length <= maxChunks) write.uncut = uncut;
     }
     if (cookies.length > maxChunks) {
       // Written, it could never be read back: the user would be signed out (or loop through sign-in)
@@ -204,6 +208,15 @@ export class CookieRequestSession implements RequestSession {
   }
 
   setCookieHeaders(): string[] {
+    return this.#headers(false);
+  }
+
+  forwardedSetCookieHeaders(): string[] {
+    return this.#headers(true);
+  }
+
+  /** The `Set-Cookie` headers of every write; `uncut`: the session as written before the budget cut. */
+  #headers(uncut: boolean): string[] {
     const headers: string[] = [];
     if (this.#writes === undefined) return headers;
     const dropped = this.#transactionsOverCap(this.#writes);
@@ -216,7 +229,7 @@ export class CookieRequestSession implements RequestSession {
       }
       const written = new Set<string>();
       if (!dropped.has(cookie)) {
-        for (const [name, value] of write.cookies) {
+        for (const [name, value] of uncut ? (write.uncut ?? write.cookies) : write.cookies) {
           headers.push(serializeSetCookie(name, value, write.attributes));
           written.add(name);
         }

@@ -27,6 +27,14 @@ export interface RequestSession extends Storage {
    * included; empty when nothing changed. Call it after every `set`/`delete` has settled.
    */
   setCookieHeaders(): string[];
+  /**
+   * The `Set-Cookie` header values of {@link setCookieHeaders} for a copy of the request that never
+   * leaves the server, such as the request Next's middleware hands the page it renders. A cookie
+   * session over its `chunkBudget` keeps its cached access tokens here, where the browser's copy leaves
+   * them out; sealed with the session secret like every session cookie, and at most `maxChunks`
+   * cookies. Never send these to a browser. Store sessions: the same as `setCookieHeaders()`.
+   */
+  forwardedSetCookieHeaders(): string[];
 }
 
 /** How `Sessions.open` binds a request. */

@@ -254,6 +254,11 @@ export class StoreRequestSession implements RequestSession {
     return headers;
   }
 
+  /** The cookie holds only the session's id: a copy that stays on the server needs nothing more. */
+  forwardedSetCookieHeaders(): string[] {
+    return this.setCookieHeaders();
+  }
+
   /** The state of a `transaction:<state>` key; `null` for keys a session does not keep. */
   #state(key: string): string | null {
     return transactionStateOf(key);
