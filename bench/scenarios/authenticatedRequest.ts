@@ -535,7 +535,8 @@ export const authenticatedRequest: Scenario = async (settings) => {
       'reversed from round to round, the processes not being measured paused (SIGSTOP); medians over rounds; “× bare” is req/s over the bare route’s in the same round. CPU µs/req ' +
       'is process.cpuUsage() of the server process (all its threads) over the requests it served. ' +
       'Sessions: one real sign-in each through the server, replayed; the “2,000 sessions” rows copy that ' +
-      'session 2,000 times as distinct users’ (their own `sub` and `sid`; re-sealed cookies, or new store entries) ' +
+      'session 2,000 times as distinct users’ (their own `sub` and `sid`, and other tokens of the same lengths: ' +
+      'two users’ tokens differ all along; re-sealed cookies, or new store entries) ' +
       'and rotate over them, so every request misses the 1,000-entry decrypt cache and the parsed-session ' +
       'memo (a busy server with many users). ' +
       'The bare route gets the same requests as ours, Cookie header included (a browser sends its cookies to ' +
