@@ -12,6 +12,8 @@ import { benchDir, outDir, repoRoot } from './paths.ts';
 export const serverNames = [
   'honoBare',
   'honoFloor',
+  'honoSealedFloor',
+  'honoSealedHotFloor',
   'honoLogto',
   'honoOidcAuth',
   'koaBare',

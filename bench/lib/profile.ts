@@ -121,8 +121,12 @@ export interface ProfileOptions {
   readonly distinctSessions?: number | undefined;
 }
 
-/** Starts `name` under `--cpu-prof`, warms it up, loads GET /me for `seconds`, and summarizes. */
+/**
+ * Starts `name` under `--cpu-prof`, warms it up, loads GET /me (BENCH_PROFILE_PATH: another path, e.g.
+ * an example's `/protected`) for `seconds`, and summarizes.
+ */
 export const profileServer = async (name: ServerName, options: ProfileOptions): Promise<ProfileSummary> => {
+  const loadPath = process.env.BENCH_PROFILE_PATH ?? '/me';
   const dir = `${outDir}/profiles/${options.tag}`;
   rmSync(dir, { recursive: true, force: true });
   const server: ServerProcess = await startServer(name, serverBundle(name), {
@@ -150,8 +154,11 @@ export const profileServer = async (name: ServerName, options: ProfileOptions): 
           ? [cookie]
           : undefined;
     const load = { connections: 16, ...(cookies ? { cookies } : {}) };
-    const warm = await runLoad(`${server.url}/me`, { ...load, seconds: Math.min(3, options.seconds) });
-    const result = await runLoad(`${server.url}/me`, { ...load, seconds: options.seconds });
+    const warm = await runLoad(`${server.url}${loadPath}`, {
+      ...load,
+      seconds: Math.min(3, options.seconds),
+    });
+    const result = await runLoad(`${server.url}${loadPath}`, { ...load, seconds: options.seconds });
     if (warm.notOk + result.notOk > 0) throw new Error(`${name}: not every profiled request succeeded`);
     // Per request over everything the profile saw: the sign-in and warm-up too (a few % at most).
     requests += warm.ok + result.ok;

@@ -4,7 +4,7 @@
  * one) that reports the counter, `process.cpuUsage()` and memory. The parent (bench/lib/servers.ts)
  * forks the server and learns both ports from one IPC message.
  */
-import { createServer } from 'node:http';
+import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 
 const state = { authenticated: 0 };
@@ -13,6 +13,21 @@ const state = { authenticated: 0 };
 /** Call once per request that the handler saw authenticated (the bare routes: once per request). */
 export const counted = (): void => {
   state.authenticated += 1;
+};
+
+function countWhenOk(this: ServerResponse): void {
+  if (this.statusCode === 200) counted();
+}
+
+/**
+ * Counts every response of `server` that ends with status 200, at the Node level, without touching
+ * the app. The example apps and the bare pages beside them are counted this same way, so the ratio of
+ * the two is the cost of signing in alone (not of a counting middleware one of them had).
+ */
+export const countOkResponses = (server: Server): void => {
+  server.on('request', (_request: IncomingMessage, response: ServerResponse) =>
+    response.on('finish', countWhenOk),
+  );
 };
 
 /** What `GET /stats` on the control port answers. */

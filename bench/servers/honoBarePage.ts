@@ -1,10 +1,12 @@
 /**
  * Bare Hono serving the Hono example's `/protected` page (examples/hono/src/app.ts) as the example
  * does, `c.html` of the same plain string, without any auth: what the page costs apart from signing in.
+ * Counted as the example is (`countOkResponses`).
  */
+import type { Server } from 'node:http';
 import { serve } from '@hono/node-server';
 import { Hono } from 'hono';
-import { counted, ready } from './control.ts';
+import { countOkResponses, ready } from './control.ts';
 
 const html = `<!doctype html>
 <html>
@@ -13,9 +15,7 @@ const html = `<!doctype html>
 </html>`;
 
 const app = new Hono();
-app.get('/protected', (c) => {
-  counted();
-  return c.html(html);
-});
+app.get('/protected', (c) => c.html(html));
 
-serve({ fetch: app.fetch, port: 0, hostname: '127.0.0.1' }, (info) => void ready(info.port));
+const server = serve({ fetch: app.fetch, port: 0, hostname: '127.0.0.1' }, (info) => void ready(info.port));
+countOkResponses(server as Server);
