@@ -20,14 +20,15 @@ function countWhenOk(this: ServerResponse): void {
 }
 
 /**
- * Counts every response of `server` that ends with status 200, at the Node level, without touching
- * the app. The example apps and the bare pages beside them are counted this same way, so the ratio of
- * the two is the cost of signing in alone (not of a counting middleware one of them had).
+ * Counts every response of `server` that ends with status 200 (only those to `path`, when given), at
+ * the Node level, without touching the app: for servers whose handler is the app itself. The example
+ * apps and the bare pages beside them are counted this same way, so the ratio of the two is the cost of
+ * signing in alone (not of a counting middleware one of them had).
  */
-export const countOkResponses = (server: Server): void => {
-  server.on('request', (_request: IncomingMessage, response: ServerResponse) =>
-    response.on('finish', countWhenOk),
-  );
+export const countOkResponses = (server: Server, path?: string): void => {
+  server.prependListener('request', (request: IncomingMessage, response: ServerResponse) => {
+    if (path === undefined || request.url === path) response.on('finish', countWhenOk);
+  });
 };
 
 /** What `GET /stats` on the control port answers. */

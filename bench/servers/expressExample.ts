@@ -5,15 +5,10 @@
  */
 import { createApp } from '../../examples/express/src/app.ts';
 import { logtoConfig } from './config.ts';
-import { counted, ready } from './control.ts';
+import { countOkResponses, ready } from './control.ts';
 
 const server = createApp(logtoConfig()).listen(0, '127.0.0.1', () => {
   const address = server.address();
   if (typeof address === 'object' && address) void ready(address.port);
 });
-server.prependListener('request', (request, response) => {
-  if (request.url !== '/protected') return;
-  response.once('finish', () => {
-    if (response.statusCode === 200) counted();
-  });
-});
+countOkResponses(server, '/protected');

@@ -7,7 +7,7 @@
 import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { sessionSecret } from './config.ts';
-import { counted, ready, requiredEnv } from './control.ts';
+import { countOkResponses, ready, requiredEnv } from './control.ts';
 
 type Handler = (request: unknown, response: unknown, next: () => void) => void;
 
@@ -26,10 +26,8 @@ server.listen(0, '127.0.0.1', async () => {
   const { handler } = (await import(`${requiredEnv('SVELTEKIT_EXAMPLE_BUILD')}/handler.js`)) as {
     handler: Handler;
   };
+  countOkResponses(server);
   server.on('request', (request, response) => {
-    response.once('finish', () => {
-      if (response.statusCode === 200) counted();
-    });
     handler(request, response, () => {
       response.statusCode = 404;
       response.end();
