@@ -1,7 +1,9 @@
 /**
  * A cross-check of scenario 1 with another load generator: `pnpm --dir bench wrk:check`. The bare,
- * floor and our cookie-session servers of Hono and Koa get the same requests (our session's Cookie
- * header) from `wrk` (C, one thread, 16 connections) instead of autocannon, servers pinned to CPU 0
+ * floor and our cookie-session servers of Hono and Koa (`GET /me`), and the Hono and Koa examples'
+ * signed-in `/protected` beside the same page without auth (issue 17 measured those with wrk), get the
+ * same requests (our session's Cookie header) from `wrk` (C, one thread, 16 connections) instead of
+ * autocannon, servers pinned to CPU 0
  * and wrk to CPU 1, 4 interleaved rounds of 4 s; prints req/s medians and the median ratio to bare.
  * wrk needs far less CPU per request than autocannon, so the ratios show how much of scenario 1's gap
  * depends on the load generator. Needs Debian's `wrk` (`apt-get install -y wrk`); not part of CI.
@@ -17,19 +19,30 @@ if (spawnSync('wrk', ['--version']).error) {
   process.exit(1);
 }
 
-const groups: readonly (readonly [ServerName, ServerName, ServerName])[] = [
-  ['honoBare', 'honoFloor', 'honoLogto'],
-  ['koaBare', 'koaFloor', 'koaLogto'],
+/** Servers loaded side by side on `path`; the first is the baseline, the last signs in (ours). */
+interface Group {
+  readonly path: string;
+  readonly servers: readonly ServerName[];
+}
+const allGroups: readonly Group[] = [
+  { path: '/me', servers: ['honoBare', 'honoFloor', 'honoLogto'] },
+  { path: '/me', servers: ['koaBare', 'koaFloor', 'koaLogto'] },
+  { path: '/protected', servers: ['honoBarePage', 'honoPageFloor', 'honoExample'] },
+  { path: '/protected', servers: ['koaBarePage', 'koaPageFloor', 'koaExample'] },
 ];
+/** `WRK_PATHS=/protected`: only the groups of these paths (default both). */
+const groups = (process.env.WRK_PATHS ?? '/me,/protected')
+  .split(',')
+  .flatMap((path) => allGroups.filter((group) => group.path === path));
 const rounds = 4;
 
 await buildServers();
 const provider = await startProvider();
 const pinned = pinToCpus(process.pid, '1');
 try {
-  for (const group of groups) {
+  for (const { path, servers: names } of groups) {
     const servers = [];
-    for (const name of group) {
+    for (const name of names) {
       servers.push(
         await startServer(name, serverBundle(name), {
           env: { LOGTO_ENDPOINT: String(provider.info.url) },
@@ -38,11 +51,11 @@ try {
       );
     }
     try {
-      const cookie = await signIn(servers[2]!.url, '/sign-in');
+      const cookie = await signIn(servers.at(-1)!.url, '/sign-in');
       const load = (url: string, seconds: number): number => {
         const output = execFileSync(
           'taskset',
-          ['-c', '1', 'wrk', '-t1', '-c16', `-d${seconds}s`, '-H', `cookie: ${cookie}`, `${url}/me`],
+          ['-c', '1', 'wrk', '-t1', '-c16', `-d${seconds}s`, '-H', `cookie: ${cookie}`, `${url}${path}`],
           { encoding: 'utf8' },
         );
         // Every answer must be a 2xx: wrk reports the others.
@@ -50,14 +63,15 @@ try {
         return Number(/Requests\/sec:\s+([\d.]+)/.exec(output)![1]);
       };
       for (const server of servers) load(server.url, 2);
-      const rates: number[][] = group.map(() => []);
+      const rates: number[][] = names.map(() => []);
       for (let round = 0; round < rounds; round++) {
         for (const [index, server] of servers.entries()) rates[index]!.push(load(server.url, 4));
       }
-      for (const [index, name] of group.entries()) {
+      console.log(`GET ${path}`);
+      for (const [index, name] of names.entries()) {
         const ratios = rates[index]!.map((rate, round) => rate / rates[0]![round]!);
         console.log(
-          `${name.padEnd(10)} ${fmt(median(rates[index]!)).padStart(8)} req/s  ${ratio(median(ratios))} bare`,
+          `${name.padEnd(13)} ${fmt(median(rates[index]!)).padStart(8)} req/s  ${ratio(median(ratios))} ${names[0]}`,
         );
       }
     } finally {

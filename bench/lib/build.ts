@@ -28,8 +28,10 @@ export const serverNames = [
   'honoExample',
   'honoExampleHtml',
   'honoBarePage',
+  'honoPageFloor',
   'koaExample',
   'koaBarePage',
+  'koaPageFloor',
   'sveltekitExample',
 ] as const;
 export type ServerName = (typeof serverNames)[number];

@@ -170,6 +170,12 @@ const groups: readonly Group[] = [
         page: { path: '/protected', contains: '<p>Protected page</p>' },
       },
       {
+        label: 'floor: the same page behind two do-nothing middlewares (the example’s shape, no auth)',
+        server: 'honoPageFloor',
+        cookieOf: 'examples/hono, signed-in /protected',
+        page: { path: '/protected', contains: '<p>Protected page</p>' },
+      },
+      {
         label: 'examples/hono, signed-in /protected',
         server: 'honoExample',
         signInPath: '/sign-in',
@@ -197,6 +203,12 @@ const groups: readonly Group[] = [
       {
         label: 'bare Koa + @koa/router, the example’s /protected page without auth',
         server: 'koaBarePage',
+        cookieOf: 'examples/koa, signed-in /protected',
+        page: { path: '/protected', contains: '<p>Protected page</p>' },
+      },
+      {
+        label: 'floor: the same page behind two do-nothing middlewares (the example’s shape, no auth)',
+        server: 'koaPageFloor',
         cookieOf: 'examples/koa, signed-in /protected',
         page: { path: '/protected', contains: '<p>Protected page</p>' },
       },

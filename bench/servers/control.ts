@@ -31,6 +31,22 @@ export const countOkResponses = (server: Server, path?: string): void => {
   });
 };
 
+/**
+ * Listens on 127.0.0.1 (any port), reports ready once it does, and counts its 200 responses (to `path`,
+ * when given) as {@link countOkResponses} does: for servers that are a framework's own `listen`.
+ */
+export const listenCounted = (
+  listen: (port: number, host: string, onListening: () => void) => Server,
+  path?: string,
+): Server => {
+  const server = listen(0, '127.0.0.1', () => {
+    const address = server.address();
+    if (typeof address === 'object' && address) void ready(address.port);
+  });
+  countOkResponses(server, path);
+  return server;
+};
+
 /** What `GET /stats` on the control port answers. */
 export interface ServerStats {
   authenticated: number;

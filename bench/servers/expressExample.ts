@@ -5,10 +5,7 @@
  */
 import { createApp } from '../../examples/express/src/app.ts';
 import { logtoConfig } from './config.ts';
-import { countOkResponses, ready } from './control.ts';
+import { listenCounted } from './control.ts';
 
-const server = createApp(logtoConfig()).listen(0, '127.0.0.1', () => {
-  const address = server.address();
-  if (typeof address === 'object' && address) void ready(address.port);
-});
-countOkResponses(server, '/protected');
+const app = createApp(logtoConfig());
+listenCounted((port, host, onListening) => app.listen(port, host, onListening), '/protected');

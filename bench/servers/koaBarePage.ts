@@ -5,7 +5,7 @@
  */
 import Router from '@koa/router';
 import Koa from 'koa';
-import { countOkResponses, ready } from './control.ts';
+import { listenCounted } from './control.ts';
 
 const html = `<!doctype html>
 <html>
@@ -20,8 +20,4 @@ router.get('/protected', (ctx) => {
 });
 app.use(router.routes()).use(router.allowedMethods());
 
-const server = app.listen(0, '127.0.0.1', () => {
-  const address = server.address();
-  if (typeof address === 'object' && address) void ready(address.port);
-});
-countOkResponses(server);
+listenCounted((port, host, onListening) => app.listen(port, host, onListening));

@@ -5,12 +5,8 @@
  */
 import { createApp } from '../../examples/koa/src/app.ts';
 import { logtoConfig } from './config.ts';
-import { countOkResponses, ready } from './control.ts';
+import { listenCounted } from './control.ts';
 
 const app = createApp(logtoConfig());
 
-const server = app.listen(0, '127.0.0.1', () => {
-  const address = server.address();
-  if (typeof address === 'object' && address) void ready(address.port);
-});
-countOkResponses(server);
+listenCounted((port, host, onListening) => app.listen(port, host, onListening));
