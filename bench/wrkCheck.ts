@@ -3,8 +3,8 @@
  * floor and our cookie-session servers of Hono and Koa (`GET /me`), and the Hono and Koa examples'
  * signed-in `/protected` beside the same page without auth (issue 17 measured those with wrk), get the
  * same requests (our session's Cookie header) from `wrk` (C, one thread, 16 connections) instead of
- * autocannon, servers pinned to CPU 0
- * and wrk to CPU 1, 4 interleaved rounds of 4 s; prints req/s medians and the median ratio to bare.
+ * autocannon, servers pinned to CPU 0 and wrk to CPU 1, 4 interleaved rounds of 4 s; prints req/s
+ * medians and the median ratio to the group's first server.
  * wrk needs far less CPU per request than autocannon, so the ratios show how much of scenario 1's gap
  * depends on the load generator. Needs Debian's `wrk` (`apt-get install -y wrk`); not part of CI.
  */
@@ -34,6 +34,12 @@ const allGroups: readonly Group[] = [
 const groups = (process.env.WRK_PATHS ?? '/me,/protected')
   .split(',')
   .flatMap((path) => allGroups.filter((group) => group.path === path));
+if (groups.length === 0) {
+  console.error(
+    `WRK_PATHS names no group's path: ${[...new Set(allGroups.map((group) => group.path))].join(', ')}`,
+  );
+  process.exit(1);
+}
 const rounds = 4;
 
 await buildServers();

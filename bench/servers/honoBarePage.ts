@@ -7,12 +7,9 @@ import type { Server } from 'node:http';
 import { serve } from '@hono/node-server';
 import { Hono } from 'hono';
 import { countOkResponses, ready } from './control.ts';
+import { protectedPage } from './protectedPage.ts';
 
-const html = `<!doctype html>
-<html>
-  <head><meta charset="utf-8" /><title>Logto × Hono</title></head>
-  <body><p>Protected page</p></body>
-</html>`;
+const html = protectedPage('Hono');
 
 const app = new Hono();
 app.get('/protected', (c) => c.html(html));

@@ -8,12 +8,9 @@
 import Router from '@koa/router';
 import Koa from 'koa';
 import { listenCounted } from './control.ts';
+import { protectedPage } from './protectedPage.ts';
 
-const html = `<!doctype html>
-<html>
-  <head><meta charset="utf-8" /><title>Logto × Koa</title></head>
-  <body><p>Protected page</p></body>
-</html>`;
+const html = protectedPage('Koa');
 
 const app = new Koa<{ session: string | undefined; request: number }>();
 app.use((ctx, next) => {
